@@ -1,0 +1,88 @@
+//! Command-line arguments (clap derive) and their checked form.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// shinchoku（進捗）: 行財政改革 実施計画 進捗状況報告書のブックを点検・再計算し、報告書ブックと修正記録を書き出します。
+#[derive(Debug, Parser)]
+#[command(name = "shinchoku", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format of findings on the terminal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable lines grouped by sheet and item.
+    #[default]
+    Text,
+    /// The findings.json array (SPEC §6).
+    Json,
+}
+
+/// Options shared by the commands that read and recalculate.
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// Report year R1..R5 (default: from the "R1年度 年度実績" header).
+    #[arg(long, value_parser = parse_year)]
+    pub year: Option<crate::model::Year>,
+    /// A rules file replacing the built-in templates/rules.toml.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// A layout file replacing the built-in templates/layout.toml.
+    #[arg(long, value_name = "FILE")]
+    pub layout: Option<PathBuf>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the entries and list findings (exit 0: no errors, 1: errors, 2: unreadable).
+    Check {
+        /// Input workbooks (.xlsx), one per department or one for all.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Options shared with the other commands.
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Recalculate and write DIR/report.xlsx, DIR/changes.csv and DIR/findings.json
+    /// (exit 0: written, 1: written but errors need a person, 2: nothing written).
+    Report {
+        /// Input workbooks (.xlsx), one per department or one for all.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// Output folder (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Top-right date of the first sheet (e.g. 令和2年7月).
+        #[arg(long)]
+        date: Option<String>,
+        /// Top-right document number of the first sheet (e.g. 資料２).
+        #[arg(long = "doc-no")]
+        doc_no: Option<String>,
+        /// Options shared with the other commands.
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn parse_year(s: &str) -> Result<crate::model::Year, String> {
+    crate::model::Year::parse(s).ok_or_else(|| format!("年度は R1〜R5 で指定してください: {s}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

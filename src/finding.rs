@@ -1,0 +1,236 @@
+//! Findings: the registry of stable codes (never reused), their severities and Japanese message
+//! templates, and the [`Finding`] record every stage collects.
+
+use crate::model::CellRef;
+use serde::Serialize;
+
+/// How serious a finding is. Only errors fail a run (exit 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Needs a person before publishing.
+    Error,
+    /// Worth a look; corrected or harmless.
+    Warning,
+    /// For the record.
+    Info,
+}
+
+impl Severity {
+    /// Japanese label for terminal output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "エラー",
+            Severity::Warning => "警告",
+            Severity::Info => "情報",
+        }
+    }
+}
+
+macro_rules! registry {
+    ($($variant:ident = $code:literal, $sev:ident, $msg:literal;)*) => {
+        /// Every finding code. Codes are stable and never reused; `{0}`, `{1}` … in a message
+        /// are filled from the finding's arguments.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code { $(#[doc = $msg] $variant,)* }
+
+        impl Code {
+            /// All codes, in registry order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable code ("E101").
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The severity of this code.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev,)* }
+            }
+
+            /// The Japanese message template.
+            pub fn template(self) -> &'static str {
+                match self { $(Code::$variant => $msg,)* }
+            }
+        }
+    };
+}
+
+registry! {
+    DuplicateItem = "E101", Error, "項目№{0}が重複しています（最初は {1}）";
+    MissingItemNo = "E102", Error, "項目№がありません（実施計画「{0}」）";
+    MissingActual = "E103", Error, "{0}の目標があるのに実績が入力されていません";
+    UnknownGrade = "E104", Error, "評価「{0}」はＡ・Ｂ・Ｃのいずれでもありません";
+    TextInActual = "E105", Error, "実績欄に数値でない「{0}」が入力されています。再計算できません";
+    IncompleteHeader = "E106", Error, "表の見出しに「{0}」の列が見つかりません。このシートの表は読み飛ばしました";
+    YearHeaderMismatch = "E107", Error, "年度実績の見出し「{0}」の年度が、このブックの他の見出し（{1}）と一致しません";
+    DerivedDiffers = "W201", Warning, "{0}の入力値 {1} が再計算値 {2} と異なります（再計算値に修正）";
+    TotalNotSum = "W202", Warning, "合計 {0} が年度目標の和 {1} と一致しません";
+    PercentOver100 = "W203", Warning, "割合の指標で実績 {0} が100を超えています";
+    PastFinalTarget = "W204", Warning, "実績 {0} が初年度で既に最終目標（R5）{1} を超えています";
+    AchievedBelowTarget = "W205", Warning, "達成状況が「達成」ですが年度目標達成率が {0} で100未満です";
+    SameResultsAndPlan = "W206", Warning, "年度実績と年度計画が同じ文章です";
+    MissingPlan = "W207", Warning, "年度計画が入力されていません";
+    RatioOnLowerIsBetter = "W208", Warning, "最終目標 {0} が基準 {1} を下回る（少ないほど良い）指標に比率の計算式（実績÷目標）が使われています";
+    TextInNumberCell = "W209", Warning, "数値欄に文字「{0}」が入力されています（計算には使いません）";
+    KubunTypo = "W210", Warning, "区分「{0}」を「{1}」に修正しました";
+    TextNumber = "I301", Info, "文字列として入力された数値「{0}」を数値 {1} に修正しました";
+    MinusSign = "I302", Info, "負の数の表記「{0}」を数値 {1} に修正しました（△で表示）";
+    HalfWidthGrade = "I303", Info, "評価「{0}」を全角「{1}」に修正しました";
+    UndeclaredRule = "I304", Info, "計算規則が未宣言のため推定しました（{0}）";
+    SheetSkipped = "I305", Info, "報告書の表が見つからないシートを読み飛ばしました";
+    DerivedFilled = "I306", Info, "空欄だった{0}を再計算値 {1} で補いました";
+}
+
+/// Where a finding or change is: file, sheet, cell, item № and indicator.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// Input file.
+    pub file: String,
+    /// Worksheet, if the finding is about one.
+    pub sheet: Option<String>,
+    /// 0-based (row, column) for ordering; shown as A1.
+    #[serde(skip)]
+    pub pos: Option<(u32, u32)>,
+    /// Item №.
+    pub item: Option<u32>,
+    /// Indicator name.
+    pub indicator: Option<String>,
+}
+
+impl Location {
+    /// The location of a cell, with item and indicator context.
+    pub fn cell(at: &CellRef, item: Option<u32>, indicator: Option<&str>) -> Location {
+        Location {
+            file: at.file.clone(),
+            sheet: Some(at.sheet.clone()),
+            pos: Some((at.row, at.col)),
+            item,
+            indicator: indicator.map(str::to_string),
+        }
+    }
+
+    /// The cell in A1 notation, if any.
+    pub fn a1(&self) -> Option<String> {
+        self.pos.map(|(r, c)| crate::model::a1(r, c))
+    }
+}
+
+/// One problem found in the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The registry code.
+    pub code: Code,
+    /// Where.
+    pub at: Location,
+    /// The value as found, if the finding is about a value.
+    pub found: Option<String>,
+    /// The filled-in message.
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding with `code`'s message filled from `args`.
+    pub fn new(code: Code, at: Location, found: Option<String>, args: &[&str]) -> Finding {
+        let mut message = code.template().to_string();
+        for (i, a) in args.iter().enumerate() {
+            message = message.replace(&format!("{{{i}}}"), a);
+        }
+        Finding {
+            code,
+            at,
+            found,
+            message,
+        }
+    }
+
+    /// The severity of its code.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+}
+
+/// The `findings.json` object shape (SPEC §6).
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    severity: Severity,
+    file: &'a str,
+    sheet: Option<&'a str>,
+    cell: Option<String>,
+    item: Option<u32>,
+    indicator: Option<&'a str>,
+    found: Option<&'a str>,
+    message: &'a str,
+}
+
+/// Sorts findings by file, sheet, row, column (then code), as findings.json requires.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.at.file, &a.at.sheet, a.at.pos, a.code.as_str()).cmp(&(
+            &b.at.file,
+            &b.at.sheet,
+            b.at.pos,
+            b.code.as_str(),
+        ))
+    });
+}
+
+/// The findings as the JSON array of SPEC §6 (pretty-printed).
+pub fn to_json(findings: &[Finding]) -> String {
+    let rows: Vec<JsonFinding> = findings
+        .iter()
+        .map(|f| JsonFinding {
+            code: f.code.as_str(),
+            severity: f.severity(),
+            file: &f.at.file,
+            sheet: f.at.sheet.as_deref(),
+            cell: f.at.a1(),
+            item: f.at.item,
+            indicator: f.at.indicator.as_deref(),
+            found: f.found.as_deref(),
+            message: &f.message,
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).expect("findings serialise")
+}
+
+/// Counts by severity: (errors, warnings, infos).
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    let n = |s| findings.iter().filter(|f| f.severity() == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_prefixed_by_severity() {
+        let mut seen = HashSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate code {}", c.as_str());
+            let prefix = match c.severity() {
+                Severity::Error => 'E',
+                Severity::Warning => 'W',
+                Severity::Info => 'I',
+            };
+            assert!(c.as_str().starts_with(prefix), "{}", c.as_str());
+        }
+    }
+
+    #[test]
+    fn message_is_filled_from_arguments() {
+        let f = Finding::new(
+            Code::DerivedDiffers,
+            Location::default(),
+            None,
+            &["実施効果", "8", "7.9"],
+        );
+        assert_eq!(
+            f.message,
+            "実施効果の入力値 8 が再計算値 7.9 と異なります（再計算値に修正）"
+        );
+    }
+}

@@ -1,0 +1,198 @@
+//! The report layout as data (`templates/layout.toml`): header labels and their variants,
+//! header texts, column widths, number formats, font, print setup and per-大分類 titles.
+
+use crate::error::{Error, Result};
+use crate::value::squash;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The layout shipped with the program.
+pub const DEFAULT_LAYOUT: &str = include_str!("../templates/layout.toml");
+
+/// Accepted header labels per column; each list is matched after [`squash`].
+#[derive(Clone, Debug, Deserialize)]
+#[allow(missing_docs)]
+pub struct Labels {
+    pub no: Vec<String>,
+    pub name: Vec<String>,
+    pub actions: Vec<String>,
+    pub indicator: Vec<String>,
+    pub kubun: Vec<String>,
+    pub base: Vec<String>,
+    pub total: Vec<String>,
+    pub effect: Vec<String>,
+    pub rate_year: Vec<String>,
+    pub rate_total: Vec<String>,
+    pub status: Vec<String>,
+    pub grade: Vec<String>,
+    pub results: Vec<String>,
+    pub plan: Vec<String>,
+    pub target_row: Vec<String>,
+    pub actual_row: Vec<String>,
+}
+
+/// Header texts the writer prints.
+#[derive(Clone, Debug, Deserialize)]
+#[allow(missing_docs)]
+pub struct Header {
+    pub item_group: String,
+    pub action_group: String,
+    pub indicator_group: String,
+    pub no: String,
+    pub name: String,
+    pub indicator: String,
+    pub base: String,
+    pub total: String,
+    pub effect: String,
+    pub rate_year: String,
+    pub rate_total: String,
+    pub status: String,
+    pub grade: String,
+    pub results: String,
+    pub plan: String,
+}
+
+/// Column widths (Excel character units).
+#[derive(Clone, Debug, Deserialize)]
+#[allow(missing_docs)]
+pub struct Widths {
+    pub no: f64,
+    pub name: f64,
+    pub action: f64,
+    pub schedule: f64,
+    pub indicator: f64,
+    pub kubun: f64,
+    pub base: f64,
+    pub year: f64,
+    pub total: f64,
+    pub effect: f64,
+    pub rate: f64,
+    pub status: f64,
+    pub grade: f64,
+    pub results: f64,
+    pub plan: f64,
+}
+
+/// Number formats by decimals, and for rates.
+#[derive(Clone, Debug, Deserialize)]
+#[allow(missing_docs)]
+pub struct Formats {
+    pub integer: String,
+    pub decimal1: String,
+    pub decimal2: String,
+    pub decimal3: String,
+    pub rate: String,
+}
+
+impl Formats {
+    /// The number format for a value shown with `decimals` places.
+    pub fn for_decimals(&self, decimals: u32) -> &str {
+        match decimals {
+            0 => &self.integer,
+            1 => &self.decimal1,
+            2 => &self.decimal2,
+            _ => &self.decimal3,
+        }
+    }
+}
+
+/// The font of every cell.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Font {
+    /// Font name (a Japanese font).
+    pub name: String,
+    /// Point size.
+    pub size: f64,
+}
+
+/// Print setup and page texts.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Print {
+    /// Top-right date of the first sheet.
+    pub date: String,
+    /// Top-right document number of the first sheet.
+    pub doc_no: String,
+    /// Footer; `{short}` is replaced by the section's short title.
+    pub footer: String,
+}
+
+/// One 大分類: its sheet name, title, footer short title and first page number.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SectionLayout {
+    /// 大分類 number.
+    pub no: u32,
+    /// Worksheet name.
+    pub sheet: String,
+    /// Title after "大分類Ｎ".
+    pub title: String,
+    /// Short title in the footer.
+    pub short: String,
+    /// Page number of the sheet's first page.
+    pub first_page: u16,
+}
+
+/// The whole layout file.
+#[derive(Clone, Debug, Deserialize)]
+#[allow(missing_docs)]
+pub struct Layout {
+    pub labels: Labels,
+    pub header: Header,
+    pub widths: Widths,
+    pub formats: Formats,
+    pub font: Font,
+    pub print: Print,
+    #[serde(default)]
+    pub section: Vec<SectionLayout>,
+}
+
+impl Layout {
+    /// The built-in layout.
+    pub fn builtin() -> Layout {
+        toml::from_str(DEFAULT_LAYOUT).expect("the built-in layout.toml is valid (tested)")
+    }
+
+    /// Loads an edited layout file.
+    ///
+    /// # Errors
+    /// [`Error::Settings`] when the file cannot be read or is not a valid layout.
+    pub fn load(path: &Path) -> Result<Layout> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Settings {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        toml::from_str(&text).map_err(|e| Error::Settings {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// The section layout for a worksheet, by sheet name or by 大分類 number in its heading.
+    pub fn section_for(&self, sheet: &str, heading: &str) -> Option<&SectionLayout> {
+        self.section.iter().find(|s| s.sheet == sheet).or_else(|| {
+            let h = squash(heading);
+            self.section
+                .iter()
+                .find(|s| h.starts_with(&format!("大分類{}", s.no)))
+        })
+    }
+}
+
+/// True if `label` equals one of `variants` after normalisation.
+pub fn matches(label: &str, variants: &[String]) -> bool {
+    let l = squash(label);
+    !l.is_empty() && variants.iter().any(|v| squash(v) == l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_layout_parses() {
+        let l = Layout::builtin();
+        assert_eq!(l.section.len(), 4);
+        assert!(matches("２９\n基準", &l.labels.base));
+        assert!(matches("Ｎｏ", &l.labels.no));
+        assert!(matches("№", &l.labels.no));
+    }
+}

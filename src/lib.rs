@@ -1,0 +1,265 @@
+//! shinchoku（進捗）: read the office's progress-report workbooks, check every entry,
+//! recalculate 実施効果 and the 達成率, and write the report workbook with a change log.
+//!
+//! The pipeline, one module per stage with the model in the middle:
+//! [`read`] → [`model`] → [`calc`] → [`check`] / [`changelog`] → [`write`].
+
+pub mod calc;
+pub mod changelog;
+pub mod check;
+pub mod cli;
+pub mod error;
+pub mod finding;
+pub mod layout;
+pub mod model;
+pub mod read;
+pub mod rules;
+pub mod value;
+pub mod write;
+
+use crate::calc::Calculation;
+use crate::changelog::Change;
+use crate::cli::{Cli, Command, Common, Format};
+use crate::error::{Error, Result};
+use crate::finding::{Finding, Severity};
+use crate::layout::Layout;
+use crate::model::{Report, Year};
+use crate::rules::Rules;
+use std::path::{Path, PathBuf};
+
+/// Everything one run produced: the corrected report and what was found and changed.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The report year used.
+    pub year: Year,
+    /// The report as read (merged over all inputs).
+    pub input: Report,
+    /// The corrected report to write.
+    pub output: Report,
+    /// The recalculated figures.
+    pub calc: Calculation,
+    /// All findings, sorted by file, sheet, row, column.
+    pub findings: Vec<Finding>,
+    /// All corrections, in report order.
+    pub changes: Vec<Change>,
+    /// The layout in force.
+    pub layout: Layout,
+}
+
+/// Reads, merges, recalculates, checks and corrects the inputs.
+///
+/// # Errors
+/// Any input that cannot be read, a broken settings file, or an unknown report year.
+pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
+    let layout = match &common.layout {
+        Some(p) => Layout::load(p)?,
+        None => Layout::builtin(),
+    };
+    let rules = match &common.rules {
+        Some(p) => Rules::load(p)?,
+        None => Rules::builtin(),
+    };
+    let mut findings = Vec::new();
+    let mut reports = Vec::new();
+    let mut header_year = None;
+    for path in inputs {
+        let input = read::read_workbook(path, &layout)?;
+        findings.extend(input.findings);
+        if header_year.is_none() {
+            header_year = input.header_year;
+        }
+        reports.push(input.report);
+    }
+    let year = match (common.year, &header_year) {
+        (Some(given), Some((y, text, at))) if given != *y => {
+            return Err(Error::YearMismatch {
+                given: given.to_string(),
+                header: text.clone(),
+                at: format!("{} {}!{}", at.file, at.sheet, at.a1()),
+            })
+        }
+        (Some(given), _) => given,
+        (None, Some((y, _, _))) => *y,
+        (None, None) => return Err(Error::NoYear(inputs[0].clone())),
+    };
+    let input = merge(reports);
+    let calc = calc::recalculate(&input, &rules, year);
+    findings.extend(check::check(&input, &calc, year));
+    let (output, changes) = changelog::correct(&input, &calc);
+    findings.extend(changes.iter().map(Change::to_finding));
+    finding::sort(&mut findings);
+    Ok(Outcome {
+        year,
+        input,
+        output,
+        calc,
+        findings,
+        changes,
+        layout,
+    })
+}
+
+/// Merges the reports of several inputs: sheets by name, sections by heading, items by №.
+fn merge(reports: Vec<Report>) -> Report {
+    let mut merged = Report::default();
+    for report in reports {
+        merged.year = merged.year.or(report.year);
+        for sheet in report.sheets {
+            match merged.sheets.iter_mut().find(|s| s.name == sheet.name) {
+                None => merged.sheets.push(sheet),
+                Some(into) => {
+                    for section in sheet.sections {
+                        let key = value::squash(section.heading.as_str());
+                        match into
+                            .sections
+                            .iter_mut()
+                            .find(|s| value::squash(s.heading.as_str()) == key)
+                        {
+                            None => into.sections.push(section),
+                            Some(sec) => {
+                                sec.items.extend(section.items);
+                                sec.items.sort_by_key(|i| i.number().unwrap_or(u32::MAX));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// Runs a parsed command line; returns the exit code (0 ok, 1 errors found, 2 could not finish).
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Check {
+            inputs,
+            format,
+            common,
+        } => run_check(&inputs, format, &common),
+        Command::Report {
+            inputs,
+            out,
+            date,
+            doc_no,
+            common,
+        } => run_report(&inputs, &out, write::WriteOptions { date, doc_no }, &common),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("shinchoku: {e}");
+            2
+        }
+    }
+}
+
+fn exit_code(findings: &[Finding]) -> u8 {
+    u8::from(findings.iter().any(|f| f.severity() == Severity::Error))
+}
+
+fn run_check(inputs: &[PathBuf], format: Format, common: &Common) -> Result<u8> {
+    let outcome = process(inputs, common)?;
+    match format {
+        Format::Json => println!("{}", finding::to_json(&outcome.findings)),
+        Format::Text => print!("{}", render_text(&outcome.findings)),
+    }
+    Ok(exit_code(&outcome.findings))
+}
+
+/// Findings as terminal text: grouped by file and sheet, one line per finding, code first,
+/// then a count by severity.
+pub fn render_text(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    let mut group: Option<(String, Option<String>)> = None;
+    for f in findings {
+        let key = (f.at.file.clone(), f.at.sheet.clone());
+        if group.as_ref() != Some(&key) {
+            out.push_str(&format!(
+                "{} {}\n",
+                key.0,
+                key.1
+                    .as_deref()
+                    .map(|s| format!("[{s}]"))
+                    .unwrap_or_default()
+            ));
+            group = Some(key);
+        }
+        let cell = f.at.a1().unwrap_or_else(|| "-".into());
+        let item = f.at.item.map(|n| format!(" №{n}")).unwrap_or_default();
+        let ind =
+            f.at.indicator
+                .as_deref()
+                .map(|s| format!(" {}", s.replace('\n', " ")))
+                .unwrap_or_default();
+        out.push_str(&format!(
+            "  {} {} {}{}{}: {}\n",
+            f.code.as_str(),
+            f.severity().label(),
+            cell,
+            item,
+            ind,
+            f.message
+        ));
+    }
+    let (e, w, i) = finding::counts(findings);
+    out.push_str(&format!("エラー {e} 件、警告 {w} 件、情報 {i} 件\n"));
+    out
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn run_report(
+    inputs: &[PathBuf],
+    out: &Path,
+    options: write::WriteOptions,
+    common: &Common,
+) -> Result<u8> {
+    let outcome = process(inputs, common)?;
+    let targets = [
+        out.join("report.xlsx"),
+        out.join("changes.csv"),
+        out.join("findings.json"),
+    ];
+    for t in &targets {
+        if inputs.iter().any(|i| same_file(i, t)) {
+            return Err(Error::WouldOverwriteInput(t.clone()));
+        }
+    }
+    let xlsx = write::report_workbook(
+        &outcome.output,
+        &outcome.calc,
+        &outcome.layout,
+        outcome.year,
+        &options,
+        &targets[0],
+    )?;
+    std::fs::create_dir_all(out).map_err(|e| Error::Write {
+        path: out.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    write::write_atomic(&targets[0], &xlsx)?;
+    write::write_atomic(&targets[1], &changelog::to_csv(&outcome.changes))?;
+    write::write_atomic(&targets[2], finding::to_json(&outcome.findings).as_bytes())?;
+    let items = outcome.output.items().count();
+    let indicators: usize = outcome
+        .output
+        .items()
+        .map(|(_, i)| i.indicators.len())
+        .sum();
+    let (e, w, i) = finding::counts(&outcome.findings);
+    println!(
+        "{}年度: {items} 項目・{indicators} 指標を再計算しました。修正 {} 件、エラー {e} 件、警告 {w} 件、情報 {i} 件。",
+        outcome.year,
+        outcome.changes.len()
+    );
+    for t in &targets {
+        println!("  {}", t.display());
+    }
+    Ok(exit_code(&outcome.findings))
+}

@@ -1,0 +1,323 @@
+//! The data model in the middle of the pipeline: read → [`Report`] → check/calc → write.
+//!
+//! Every value keeps where it was found ([`CellRef`]) and what the cell held ([`Found`]),
+//! so findings and the change log can name the exact cell and the value as typed.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt;
+
+/// A report year R1..R5 of the five-year plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Year(u8);
+
+impl Year {
+    /// All five plan years, R1 first.
+    pub const ALL: [Year; 5] = [Year(1), Year(2), Year(3), Year(4), Year(5)];
+
+    /// The year R`n`, if `n` is 1..=5.
+    pub fn new(n: u8) -> Option<Year> {
+        (1..=5).contains(&n).then_some(Year(n))
+    }
+
+    /// 1 for R1 … 5 for R5.
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    /// 0-based index into per-year arrays.
+    pub fn index(self) -> usize {
+        usize::from(self.0 - 1)
+    }
+
+    /// Parses "R1", "Ｒ１", "R元", "令和元年度", "令和2年度" (after NFKC).
+    pub fn parse(label: &str) -> Option<Year> {
+        let s = crate::value::squash(label);
+        let rest = s
+            .strip_prefix("令和")
+            .or_else(|| s.strip_prefix('R'))
+            .or_else(|| s.strip_prefix('r'))?;
+        let rest = rest.strip_suffix("年度").unwrap_or(rest);
+        match rest {
+            "元" => Some(Year(1)),
+            _ => rest.parse::<u8>().ok().and_then(Year::new),
+        }
+    }
+}
+
+impl fmt::Display for Year {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "R{}", self.0)
+    }
+}
+
+/// A cell position: file, sheet and 0-based row/column, shown as A1.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct CellRef {
+    /// The input file as given on the command line.
+    pub file: String,
+    /// The worksheet name.
+    pub sheet: String,
+    /// 0-based row.
+    pub row: u32,
+    /// 0-based column.
+    pub col: u32,
+}
+
+impl CellRef {
+    /// The cell in A1 notation ("R12").
+    pub fn a1(&self) -> String {
+        a1(self.row, self.col)
+    }
+}
+
+/// A1 notation for a 0-based (row, column): (0, 0) → "A1", (4, 26) → "AA5".
+pub fn a1(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        let rem = (c - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+}
+
+/// What a cell held, exactly as read (numbers already converted to 15 significant digits).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Found {
+    /// No value.
+    #[default]
+    Empty,
+    /// A numeric cell.
+    Number(Decimal),
+    /// A text cell, kept byte for byte.
+    Text(String),
+}
+
+impl Found {
+    /// The value as found, for messages and the change log ("" when empty).
+    pub fn display(&self) -> String {
+        match self {
+            Found::Empty => String::new(),
+            Found::Number(d) => d.normalize().to_string(),
+            Found::Text(s) => s.clone(),
+        }
+    }
+}
+
+/// The meaning of a number cell after parsing.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Value {
+    /// Blank.
+    #[default]
+    Blank,
+    /// "-" and its variants: not applicable (never 0).
+    NotApplicable,
+    /// A number.
+    Number(Decimal),
+    /// Text that is not a number ("新方針による").
+    Text(String),
+}
+
+impl Value {
+    /// The number, if this is one.
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            Value::Number(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// Blank or "-": nothing applies.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Value::Blank | Value::NotApplicable)
+    }
+}
+
+/// A number-column cell: its parsed value, what it held, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Field {
+    /// The parsed value.
+    pub value: Value,
+    /// The cell content as found.
+    pub found: Found,
+    /// Where it was found (None for cells we created).
+    pub at: Option<CellRef>,
+}
+
+impl Field {
+    /// A field holding `value` that was not read from any cell.
+    pub fn new(value: Value) -> Field {
+        Field {
+            value,
+            found: Found::Empty,
+            at: None,
+        }
+    }
+}
+
+/// A text cell: kept exactly as entered, line breaks included.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct TextField {
+    /// The text (None when blank).
+    pub text: Option<String>,
+    /// Where it was found.
+    pub at: Option<CellRef>,
+}
+
+impl TextField {
+    /// The text, or "" when blank.
+    pub fn as_str(&self) -> &str {
+        self.text.as_deref().unwrap_or("")
+    }
+}
+
+/// One row of the 行動計画: the action and its schedule marks R1..R5.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Action {
+    /// The action text.
+    pub text: TextField,
+    /// Schedule marks (→, ━ …) per year R1..R5.
+    pub marks: [TextField; 5],
+}
+
+/// One 成果指標 with its 目標 and 実績 rows.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Indicator {
+    /// Indicator name with unit (項目).
+    pub name: TextField,
+    /// 区分 cell of the upper row ("目標").
+    pub target_label: TextField,
+    /// 区分 cell of the lower row ("実績").
+    pub actual_label: TextField,
+    /// 29基準 in the 目標 row.
+    pub base: Field,
+    /// 29基準 repeated in the 実績 row.
+    pub base_again: Field,
+    /// Yearly targets R1..R5.
+    pub targets: [Field; 5],
+    /// 合計 target.
+    pub target_total: Field,
+    /// Yearly actuals R1..R5.
+    pub actuals: [Field; 5],
+    /// 合計 of the 実績 row: actual to date (derived).
+    pub actual_total: Field,
+    /// 実施効果 (derived).
+    pub effect: Field,
+    /// 年度目標達成率 (derived).
+    pub rate_year: Field,
+    /// 合計目標達成率 (derived).
+    pub rate_total: Field,
+}
+
+/// One 実施項目: a block of rows in the table.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Item {
+    /// The item number cell (№).
+    pub no: Field,
+    /// 実施計画: the item name.
+    pub name: TextField,
+    /// 行動計画 rows.
+    pub actions: Vec<Action>,
+    /// 成果指標.
+    pub indicators: Vec<Indicator>,
+    /// Placeholder cells of an item without indicators ("-" in 項目 and results).
+    pub placeholder: TextField,
+    /// 達成状況.
+    pub status: TextField,
+    /// 評価.
+    pub grade: TextField,
+    /// 年度実績 text.
+    pub results: TextField,
+    /// 年度計画 text.
+    pub plan: TextField,
+    /// First cell of the block (for locating the item).
+    pub at: Option<CellRef>,
+}
+
+impl Item {
+    /// The item number, if the № cell holds a whole number.
+    pub fn number(&self) -> Option<u32> {
+        use rust_decimal::prelude::ToPrimitive;
+        let d = self.no.value.number()?;
+        if d.fract().is_zero() {
+            d.to_u32()
+        } else {
+            None
+        }
+    }
+
+    /// Rows the block spans: max(actions, 2 × indicators, 1).
+    pub fn span(&self) -> usize {
+        self.actions.len().max(2 * self.indicators.len()).max(1)
+    }
+}
+
+/// A 小分類: its heading and items.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Section {
+    /// The heading ("＜小分類1 簡素で効率的な組織＞").
+    pub heading: TextField,
+    /// The items in sheet order.
+    pub items: Vec<Item>,
+}
+
+/// One worksheet: a 大分類.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Sheet {
+    /// Worksheet name.
+    pub name: String,
+    /// The 大分類 heading.
+    pub heading: TextField,
+    /// Top-right date ("令和2年7月"), if present.
+    pub date: TextField,
+    /// Top-right document number ("資料２"), if present.
+    pub doc_no: TextField,
+    /// The 小分類 tables.
+    pub sections: Vec<Section>,
+}
+
+/// A whole report: the sheets of one or more input workbooks.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Report {
+    /// The report year.
+    pub year: Option<Year>,
+    /// The worksheets in order.
+    pub sheets: Vec<Sheet>,
+}
+
+impl Report {
+    /// Every item with its sheet, in order.
+    pub fn items(&self) -> impl Iterator<Item = (&Sheet, &Item)> {
+        self.sheets.iter().flat_map(|s| {
+            s.sections
+                .iter()
+                .flat_map(move |sec| sec.items.iter().map(move |i| (s, i)))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_names_columns_past_z() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(4, 25), "Z5");
+        assert_eq!(a1(4, 26), "AA5");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+    }
+
+    #[test]
+    fn year_accepts_the_variants_of_real_workbooks() {
+        for s in ["R1", "Ｒ１", "R元", "令和元年度", "R1年度", "Ｒ 1"] {
+            assert_eq!(Year::parse(s), Year::new(1), "{s}");
+        }
+        assert_eq!(Year::parse("令和2年度"), Year::new(2));
+        assert_eq!(Year::parse("R6"), None);
+        assert_eq!(Year::parse("合計"), None);
+    }
+}

@@ -1,0 +1,132 @@
+//! Calculation rules per indicator (`templates/rules.toml`, SPEC §4): which rate formula,
+//! whether 合計 is given, how actuals accumulate, decimals and percent.
+
+use crate::error::{Error, Result};
+use crate::value::squash;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The rules file shipped for the sample.
+pub const DEFAULT_RULES: &str = include_str!("../templates/rules.toml");
+
+/// 年度目標達成率 formula.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RateRule {
+    /// A_n / T_n × 100.
+    Ratio,
+    /// (B − A_n) / (B − T_n) × 100: lower is better, measured from the baseline.
+    Improve,
+}
+
+/// Whether the indicator has a 合計 target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TotalRule {
+    /// TΣ is an input.
+    Given,
+    /// A level indicator: 合計 and 合計目標達成率 stay blank.
+    None,
+}
+
+/// How the actual to date is formed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActualRule {
+    /// Σ A_R1..A_n.
+    Annual,
+    /// A_n is already a running total.
+    Cumulative,
+}
+
+/// One declared rule, as written in the file.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RuleEntry {
+    /// Item №.
+    pub item: u32,
+    /// Indicator name (matched after normalisation).
+    pub name: String,
+    /// Rate formula.
+    pub rate: RateRule,
+    /// Total rule.
+    pub total: TotalRule,
+    /// Actual rule.
+    #[serde(default = "annual")]
+    pub actual: ActualRule,
+    /// Decimals of the indicator's figures (display and comparison precision of 実施効果).
+    pub decimals: Option<u32>,
+    /// The value is a percentage.
+    #[serde(default)]
+    pub percent: bool,
+    /// Why (free text).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn annual() -> ActualRule {
+    ActualRule::Annual
+}
+
+#[derive(Deserialize)]
+struct RulesFile {
+    #[serde(default)]
+    indicator: Vec<RuleEntry>,
+}
+
+/// All declared rules, keyed by item № and normalised indicator name.
+#[derive(Clone, Debug, Default)]
+pub struct Rules {
+    by_key: HashMap<(u32, String), RuleEntry>,
+}
+
+impl Rules {
+    /// The rules shipped for the sample.
+    pub fn builtin() -> Rules {
+        Rules::parse(DEFAULT_RULES).expect("the built-in rules.toml is valid (tested)")
+    }
+
+    /// Loads a rules file.
+    ///
+    /// # Errors
+    /// [`Error::Settings`] when it cannot be read, is not valid TOML, or declares an indicator twice.
+    pub fn load(path: &Path) -> Result<Rules> {
+        let settings = |detail: String| Error::Settings {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| settings(e.to_string()))?;
+        Rules::parse(&text).map_err(settings)
+    }
+
+    fn parse(text: &str) -> std::result::Result<Rules, String> {
+        let file: RulesFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut by_key = HashMap::new();
+        for entry in file.indicator {
+            let key = (entry.item, squash(&entry.name));
+            if by_key.contains_key(&key) {
+                return Err(format!(
+                    "№{} 「{}」が二度宣言されています",
+                    entry.item, entry.name
+                ));
+            }
+            by_key.insert(key, entry);
+        }
+        Ok(Rules { by_key })
+    }
+
+    /// The declared rule of an indicator, if any.
+    pub fn get(&self, item: u32, indicator: &str) -> Option<&RuleEntry> {
+        self.by_key.get(&(item, squash(indicator)))
+    }
+
+    /// Number of declared rules.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// True when nothing is declared.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}

@@ -1,0 +1,260 @@
+//! Cell values: f64 → exact decimal (15 significant digits), text → number per SPEC §3,
+//! and the label normalisation used for matching (never for what is written back).
+
+use crate::model::Value;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises a label for matching: NFKC, ⺠ → 民, all whitespace (line breaks too) removed.
+pub fn squash(s: &str) -> String {
+    s.nfkc()
+        .map(|c| if c == '\u{2EA0}' { '民' } else { c })
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Converts a numeric cell's f64 once, as Excel would show it: 15 significant digits,
+/// trailing zeros dropped (0.30000000000000004 → 0.3, 40561.0 → 40561).
+/// None for values a decimal cannot hold (NaN, infinities, beyond ±7.9e28).
+pub fn from_f64(f: f64) -> Option<Decimal> {
+    if !f.is_finite() {
+        return None;
+    }
+    if f == 0.0 {
+        return Some(Decimal::ZERO);
+    }
+    let sci = format!("{f:.14e}");
+    let (mantissa, exp) = sci.split_once('e')?;
+    let exp: i32 = exp.parse().ok()?;
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let negative = mantissa.starts_with('-');
+    // value = 0.d1d2…d15 × 10^(exp+1) = d1…d15 × 10^(exp − 14)
+    let shift = exp - 14;
+    let mut d = Decimal::from_str(&digits).ok()?;
+    if shift >= 0 {
+        for _ in 0..shift {
+            d = d.checked_mul(Decimal::TEN)?;
+        }
+    } else {
+        let scale = u32::try_from(-shift).ok()?;
+        if scale > 28 {
+            // Tinier than a decimal's 28 places: keep the digits that fit (1e-30 → 0).
+            let keep = digits.len().saturating_sub((scale - 28) as usize);
+            d = Decimal::from_str(if keep == 0 { "0" } else { &digits[..keep] }).ok()?;
+            d.set_scale(28).ok()?;
+        } else {
+            d.set_scale(scale).ok()?;
+        }
+    }
+    Some(if negative { -d } else { d }.normalize())
+}
+
+/// Characters that stand for a minus sign or a dash once NFKC has run.
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '−' | '‐' | '‑' | '‒' | '–' | '—' | '―' | 'ー' | 'ｰ' | '─' | '━'
+    )
+}
+
+/// Parses a text cell per SPEC §3: blank and dashes mean "not applicable"; △/▲/dash as minus,
+/// thousands commas, a trailing %, full-width digits; anything else stays text.
+pub fn parse_text(s: &str) -> Value {
+    let n = squash(s);
+    if n.is_empty() {
+        return Value::Blank;
+    }
+    if n.chars().all(is_dash) && n.chars().count() <= 3 {
+        return Value::NotApplicable;
+    }
+    match parse_number(&n) {
+        Some(d) => Value::Number(d),
+        None => Value::Text(s.to_string()),
+    }
+}
+
+/// The number in an already squashed text, if it is one.
+fn parse_number(n: &str) -> Option<Decimal> {
+    let mut chars = n.chars();
+    let first = chars.clone().next()?;
+    let (negative, rest) = if first == '△' || first == '▲' || is_dash(first) {
+        chars.next();
+        (true, chars.as_str())
+    } else if first == '+' {
+        chars.next();
+        (false, chars.as_str())
+    } else {
+        (false, n)
+    };
+    let rest = rest.strip_suffix('%').unwrap_or(rest);
+    let (int_part, frac_part) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let int_digits = strip_thousands(int_part)?;
+    if let Some(f) = frac_part {
+        if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    if int_digits.is_empty() && frac_part.is_none() {
+        return None;
+    }
+    let text = match frac_part {
+        Some(f) => format!(
+            "{}.{f}",
+            if int_digits.is_empty() {
+                "0"
+            } else {
+                &int_digits
+            }
+        ),
+        None => int_digits,
+    };
+    let d = Decimal::from_str(&text).ok()?.normalize();
+    Some(if negative { -d } else { d })
+}
+
+/// "25,145" → "25145"; commas must group by three. None if not digits.
+fn strip_thousands(s: &str) -> Option<String> {
+    if !s.contains(',') {
+        return s.chars().all(|c| c.is_ascii_digit()).then(|| s.to_string());
+    }
+    let mut groups = s.split(',');
+    let head = groups.next()?;
+    if head.is_empty() || head.len() > 3 || !head.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut out = head.to_string();
+    for g in groups {
+        if g.len() != 3 || !g.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        out.push_str(g);
+    }
+    Some(out)
+}
+
+/// Decimal places of a number once trailing zeros are dropped (9.43 → 2, 48.0 → 0).
+pub fn decimals(d: Decimal) -> u32 {
+    d.normalize().scale()
+}
+
+/// A number as the report shows it: thousands separators, `decimals` places, "△ " for minus
+/// (the display of the `#,##0.0;"△ "#,##0.0` formats).
+pub fn format_report(d: Decimal, decimals: u32) -> String {
+    let r = d.round_dp_with_strategy(
+        decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    let negative = r.is_sign_negative() && !r.is_zero();
+    let abs = r.abs();
+    let s = format!("{abs:.prec$}", prec = decimals as usize);
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (s.clone(), None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let body = match frac {
+        Some(f) => format!("{grouped}.{f}"),
+        None => grouped,
+    };
+    if negative {
+        format!("△ {body}")
+    } else {
+        body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn f64_keeps_fifteen_significant_digits() {
+        assert_eq!(from_f64(0.1 + 0.2), Some(dec("0.3")));
+        assert_eq!(from_f64(5.67), Some(dec("5.67")));
+        assert_eq!(from_f64(40561.0), Some(dec("40561")));
+        assert_eq!(from_f64(-25.1), Some(dec("-25.1")));
+        assert_eq!(from_f64(1e-30), Some(Decimal::ZERO));
+        assert_eq!(from_f64(f64::NAN), None);
+        assert_eq!(from_f64(1e300), None);
+    }
+
+    #[test]
+    fn text_numbers_follow_spec_section_3() {
+        let cases = [
+            ("△ 25.1", "-25.1"),
+            ("▲630", "-630"),
+            ("−5", "-5"),
+            ("‐5", "-5"),
+            ("２５，１４５", "25145"),
+            ("25,145", "25145"),
+            ("102.9%", "102.9"),
+            (" 5.67 ", "5.67"),
+            ("ー3", "-3"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_text(input), Value::Number(dec(want)), "{input}");
+        }
+    }
+
+    #[test]
+    fn dashes_and_blanks_are_not_zero() {
+        for s in ["", " ", "-", "－", "―", "--", "- -", "ー"] {
+            assert!(parse_text(s).is_absent(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn words_stay_text_byte_for_byte() {
+        assert_eq!(
+            parse_text("新方針による"),
+            Value::Text("新方針による".into())
+        );
+        assert_eq!(parse_text("1,23"), Value::Text("1,23".into()));
+        assert_eq!(parse_text("1.2.3"), Value::Text("1.2.3".into()));
+    }
+
+    #[test]
+    fn report_format_matches_the_seed() {
+        assert_eq!(format_report(dec("-25.11"), 1), "△ 25.1");
+        assert_eq!(format_report(dec("1283.95"), 1), "1,284.0");
+        assert_eq!(format_report(dec("-0.6"), 0), "△ 1");
+        assert_eq!(format_report(dec("0.14"), 0), "0");
+        assert_eq!(format_report(dec("-207743"), 0), "△ 207,743");
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_without_panic(s in "\\PC*") {
+            let _ = parse_text(&s);
+        }
+
+        #[test]
+        fn report_formatted_numbers_parse_back(m in -10_000_000_000i64..10_000_000_000i64, dp in 0u32..4) {
+            let d = Decimal::new(m, dp);
+            let shown = format_report(d, dp);
+            prop_assert_eq!(parse_text(&shown), Value::Number(d.normalize()));
+        }
+
+        #[test]
+        fn f64_of_a_short_decimal_round_trips(m in -1_000_000_000i64..1_000_000_000i64, dp in 0u32..6) {
+            let d = Decimal::new(m, dp).normalize();
+            let f: f64 = d.to_string().parse().unwrap();
+            prop_assert_eq!(from_f64(f), Some(d));
+        }
+    }
+}

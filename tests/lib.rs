@@ -1,0 +1,5 @@
+//! Integration tests: the real binary and library on real .xlsx files.
+
+mod fixture;
+mod pipeline;
+mod seed;

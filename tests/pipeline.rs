@@ -1,0 +1,227 @@
+//! End to end through the binary: report, round-trip, second year, bad input.
+
+use crate::fixture::{shinchoku, text, with_sample};
+use shinchoku::cli::Common;
+use shinchoku::model::{Report, Value, Year};
+use std::path::Path;
+
+fn read(path: &Path) -> Report {
+    let common = Common {
+        year: None,
+        rules: None,
+        layout: None,
+    };
+    shinchoku::process(&[path.to_path_buf()], &common)
+        .unwrap()
+        .input
+}
+
+/// Every text of a report (names, actions, marks, indicator names, status, grade, texts).
+fn texts(r: &Report) -> Vec<String> {
+    let mut v = Vec::new();
+    for (_, item) in r.items() {
+        v.push(item.name.as_str().to_string());
+        v.push(item.results.as_str().to_string());
+        v.push(item.plan.as_str().to_string());
+        v.push(item.status.as_str().to_string());
+        for a in &item.actions {
+            v.push(a.text.as_str().to_string());
+        }
+        for ind in &item.indicators {
+            v.push(ind.name.as_str().to_string());
+        }
+    }
+    v
+}
+
+/// Every number of a report, in order (inputs and derived figures).
+fn numbers(r: &Report) -> Vec<Value> {
+    let mut v = Vec::new();
+    for (_, item) in r.items() {
+        v.push(item.no.value.clone());
+        for ind in &item.indicators {
+            v.push(ind.base.value.clone());
+            v.extend(ind.targets.iter().map(|f| f.value.clone()));
+            v.push(ind.target_total.value.clone());
+            v.extend(ind.actuals.iter().map(|f| f.value.clone()));
+            for f in [
+                &ind.actual_total,
+                &ind.effect,
+                &ind.rate_year,
+                &ind.rate_total,
+            ] {
+                // blank and "-" mean the same; compare meaning, not form
+                v.push(if f.value.is_absent() {
+                    Value::Blank
+                } else {
+                    f.value.clone()
+                });
+            }
+        }
+    }
+    v
+}
+
+#[test]
+fn report_writes_three_files_and_a_summary() {
+    let dir = with_sample();
+    let out = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("63 項目"), "{stdout}");
+    for f in ["report.xlsx", "changes.csv", "findings.json"] {
+        assert!(dir.path().join("out").join(f).is_file(), "{f} missing");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
+    assert!(csv.starts_with("\u{FEFF}file,sheet,cell,item,indicator,field,old,new,code,reason"));
+    assert!(
+        csv.contains("大分類3,J6,21,"),
+        "実勢 correction logged at its cell:\n{csv}"
+    );
+}
+
+#[test]
+fn report_on_its_own_output_changes_nothing() {
+    let dir = with_sample();
+    let first = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "a"]);
+    assert_eq!(first.status.code(), Some(0));
+    let second = shinchoku(dir.path(), &["report", "a/report.xlsx", "--out", "b"]);
+    assert_eq!(second.status.code(), Some(0), "{:?}", text(&second));
+    let csv = std::fs::read_to_string(dir.path().join("b/changes.csv")).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        1,
+        "only the header row expected:\n{csv}"
+    );
+
+    let sample = read(&dir.path().join("mine-r1.xlsx"));
+    let a = read(&dir.path().join("a/report.xlsx"));
+    let b = read(&dir.path().join("b/report.xlsx"));
+    assert_eq!(
+        numbers(&a),
+        numbers(&b),
+        "figures changed on the second run"
+    );
+    // Texts survive byte for byte, line breaks included.
+    assert_eq!(texts(&sample), texts(&a));
+    assert_eq!(texts(&a), texts(&b));
+    assert!(texts(&a).iter().any(|t| t.contains('\n')));
+}
+
+#[test]
+fn second_year_rates_use_r2_and_totals_sum_r1_and_r2() {
+    let dir = with_sample();
+    let path = dir.path().join("mine-r1.xlsx");
+    let common = Common {
+        year: None,
+        rules: None,
+        layout: None,
+    };
+    let outcome = shinchoku::process(&[path], &common).unwrap();
+    let mut report = outcome.output.clone();
+    // №55 ふるさと納税 (ratio, given, annual): R2 target 77,000, R2 actual 80,000.
+    let (si, ci, ii) = report
+        .sheets
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| {
+            s.sections.iter().enumerate().flat_map(move |(ci, c)| {
+                c.items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.number() == Some(55))
+                    .map(move |(ii, _)| (si, ci, ii))
+            })
+        })
+        .next()
+        .unwrap();
+    let ind = &mut report.sheets[si].sections[ci].items[ii].indicators[0];
+    ind.targets[1].value = Value::Number(77000.into());
+    ind.actuals[1].value = Value::Number(80000.into());
+    let r2 = Year::new(2).unwrap();
+    let calc = shinchoku::calc::recalculate(&report, &shinchoku::rules::Rules::builtin(), r2);
+    let bytes = shinchoku::write::report_workbook(
+        &report,
+        &calc,
+        &outcome.layout,
+        r2,
+        &Default::default(),
+        Path::new("r2.xlsx"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("r2.xlsx"), bytes).unwrap();
+
+    let run = shinchoku(
+        dir.path(),
+        &["report", "r2.xlsx", "--year", "R2", "--out", "r2out"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    let out = read(&dir.path().join("r2out/report.xlsx"));
+    let (_, item) = out.items().find(|(_, i)| i.number() == Some(55)).unwrap();
+    let ind = &item.indicators[0];
+    // 年度: 80,000 / 77,000 = 103.896 → 103.9; 実施効果 80,000 − 58,611 = 21,389.
+    assert_eq!(ind.rate_year.value, Value::Number("103.9".parse().unwrap()));
+    assert_eq!(ind.effect.value, Value::Number(21389.into()));
+    // 合計: (59,280 + 80,000) / 385,000 = 36.176 → 36.2.
+    assert_eq!(ind.actual_total.value, Value::Number(139280.into()));
+    assert_eq!(ind.rate_total.value, Value::Number("36.2".parse().unwrap()));
+    // The header names the year: --year R1 now disagrees with it.
+    let clash = shinchoku(dir.path(), &["check", "r2.xlsx", "--year", "R1"]);
+    assert_eq!(clash.status.code(), Some(2));
+    assert!(text(&clash).1.contains("E009"), "{:?}", text(&clash));
+}
+
+#[test]
+fn bad_input_gets_a_japanese_message_and_exit_2() {
+    let dir = with_sample();
+    std::fs::write(dir.path().join("notes.xlsx"), "これはブックではありません").unwrap();
+    std::fs::create_dir(dir.path().join("folder")).unwrap();
+    let cases = [
+        ("missing.xlsx", "E001 ファイルが見つかりません"),
+        ("notes.xlsx", "E004 Excelブックとして読み込めません"),
+        ("folder", "E002 フォルダーが指定されました"),
+    ];
+    for (input, message) in cases {
+        for cmd in ["check", "report"] {
+            let out = shinchoku(
+                dir.path(),
+                &[cmd, input, "--out", "o"][..if cmd == "check" { 2 } else { 4 }],
+            );
+            let (_, stderr) = text(&out);
+            assert_eq!(out.status.code(), Some(2), "{cmd} {input}: {stderr}");
+            assert!(stderr.contains(message), "{cmd} {input}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
+    }
+    assert!(
+        !dir.path().join("o").exists(),
+        "nothing is written for unreadable input"
+    );
+}
+
+#[test]
+fn output_may_not_overwrite_an_input() {
+    let dir = with_sample();
+    let first = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "a"]);
+    assert_eq!(first.status.code(), Some(0));
+    let again = shinchoku(dir.path(), &["report", "a/report.xlsx", "--out", "a"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again).1.contains("E011"));
+}
+
+#[test]
+fn help_matches_the_commands() {
+    let dir = with_sample();
+    let out = shinchoku(dir.path(), &["--help"]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(0));
+    for word in ["check", "report"] {
+        assert!(stdout.contains(word), "{stdout}");
+    }
+    let report = text(&shinchoku(dir.path(), &["report", "--help"])).0;
+    for flag in [
+        "--out", "--year", "--rules", "--layout", "--date", "--doc-no",
+    ] {
+        assert!(report.contains(flag), "{flag} missing from report --help");
+    }
+}
