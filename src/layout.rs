@@ -114,6 +114,20 @@ pub struct Print {
     pub doc_no: String,
     /// Footer; `{short}` is replaced by the section's short title.
     pub footer: String,
+    /// Paper size code of the print setup (8 = A3).
+    #[serde(default = "default_paper")]
+    pub paper: u8,
+    /// Margins in inches: left, right, top, bottom, header, footer.
+    #[serde(default = "default_margins")]
+    pub margins: [f64; 6],
+}
+
+fn default_paper() -> u8 {
+    8
+}
+
+fn default_margins() -> [f64; 6] {
+    [0.4, 0.4, 0.6, 0.6, 0.3, 0.3]
 }
 
 /// One 大分類: its sheet name, title, footer short title and first page number.

@@ -237,6 +237,7 @@ fn run_report(
         &outcome.layout,
         outcome.year,
         &options,
+        &outcome.changes,
         &targets[0],
     )?;
     std::fs::create_dir_all(out).map_err(|e| Error::Write {
