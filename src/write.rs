@@ -11,8 +11,8 @@ use crate::model::{
 };
 use crate::rules::{ActualRule, RateRule, TotalRule};
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Note, Workbook,
-    Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign,
+    FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -323,6 +323,7 @@ fn write_sheet(
     }
     let mut row: u32 = 1;
     let mut first_header = None;
+    let mut item_rows = Vec::new();
     let mut any_middle_years = false;
     for (ci, section) in sheet.sections.iter().enumerate() {
         if ci > 0 {
@@ -340,6 +341,7 @@ fn write_sheet(
                 (1..4)
                     .any(|y| !ind.targets[y].value.is_absent() || !ind.actuals[y].value.is_absent())
             });
+            item_rows.push(row);
             row = write_item(ws, row, (si, ci, ii), item, ctx)?;
         }
     }
@@ -350,9 +352,38 @@ fn write_sheet(
             }
         }
     }
+    validations(ws, &item_rows, layout)?;
     print_setup(ws, sheet, ctx, first_header, row)?;
     if ctx.kind == Kind::Template {
         ws.protect();
+    }
+    Ok(())
+}
+
+/// The 評価 list (strict) and the 達成状況 list (a warning only) on every item's cell.
+fn validations(ws: &mut Worksheet, item_rows: &[u32], layout: &Layout) -> Result<(), XlsxError> {
+    let Some(&first) = item_rows.first() else {
+        return Ok(());
+    };
+    let lists = [
+        (
+            col::GRADE,
+            &layout.lists.grade,
+            DataValidationErrorStyle::Stop,
+        ),
+        (
+            col::STATUS,
+            &layout.lists.status,
+            DataValidationErrorStyle::Warning,
+        ),
+    ];
+    for (c, list, style) in lists {
+        let cells: Vec<String> = item_rows.iter().map(|&r| a1(r, u32::from(c))).collect();
+        let dv = DataValidation::new()
+            .allow_list_strings(list)?
+            .set_error_style(style)
+            .set_multi_range(cells.join(" "));
+        ws.add_data_validation(first, c, first, c, &dv)?;
     }
     Ok(())
 }

@@ -1,0 +1,147 @@
+//! LibreOffice as the independent calculator and printer: it recalculates the written
+//! workbook (forced by a throwaway profile, see TESTING-NOTES.md) and every formula must give
+//! the cached value we wrote; a planted wrong cached value proves the comparison can fail. The
+//! PDF export must print A3 landscape pages.
+
+use crate::fixture::{root, sample, shinchoku, text, with_sample};
+use serde_json::Value as Json;
+use shinchoku::calc::Figure;
+use shinchoku::cli::Common;
+use std::path::Path;
+use std::process::Command;
+
+/// A LibreOffice profile that recalculates every formula when an .xlsx is loaded.
+fn recalculating_profile(dir: &Path) -> String {
+    let user = dir.join("user");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(
+        user.join("registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+    )
+    .unwrap();
+    format!("-env:UserInstallation=file://{}", dir.display())
+}
+
+/// Converts `inputs` with headless LibreOffice to `to` (xlsx, pdf) into `outdir`.
+fn soffice(inputs: &[&Path], to: &str, outdir: &Path, profile: &Path) {
+    let out = Command::new("soffice")
+        .arg(recalculating_profile(profile))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(outdir)
+        .args(inputs)
+        .output()
+        .expect("soffice runs (libreoffice-calc, installed by .ci/run)");
+    assert!(out.status.success(), "soffice: {:?}", text(&out));
+    for i in inputs {
+        let stem = i.file_stem().unwrap().to_string_lossy();
+        let made = outdir.join(format!("{stem}.{to}"));
+        assert!(
+            made.is_file(),
+            "{} not made: {:?}",
+            made.display(),
+            text(&out)
+        );
+    }
+}
+
+/// Every formula cell of `ours` whose cached value differs from LibreOffice's recalculation.
+fn compare(ours: &Path, recalculated: &Path) -> Json {
+    let out = Command::new("python3")
+        .arg(root().join("tests/py/recalc_compare.py"))
+        .args([ours, recalculated])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{:?}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn libreoffice_recalculates_every_formula_to_our_cached_value() {
+    let dir = with_sample();
+    let run = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    let ours = dir.path().join("out/report.xlsx");
+
+    // The same report with one cached value planted wrong: №1's 年度目標達成率 (900.0) as 999.
+    let common = Common {
+        year: None,
+        rules: None,
+        layout: None,
+    };
+    let mut outcome = shinchoku::process(&[sample()], &common).unwrap();
+    let planted_figure = &mut outcome.calc.indicators[0].1.rate_year;
+    assert_eq!(*planted_figure, Figure::Number(900.into()));
+    *planted_figure = Figure::Number(999.into());
+    let planted = dir.path().join("planted.xlsx");
+    let bytes = shinchoku::write::report_workbook(
+        &outcome.output,
+        &outcome.calc,
+        &outcome.layout,
+        outcome.year,
+        &Default::default(),
+        &[],
+        &planted,
+    )
+    .unwrap();
+    std::fs::write(&planted, bytes).unwrap();
+
+    let lo = dir.path().join("lo");
+    soffice(&[&ours, &planted], "xlsx", &lo, &dir.path().join("profile"));
+
+    let good = compare(&ours, &lo.join("report.xlsx"));
+    let formulas = good["formulas"].as_u64().unwrap();
+    // 35 indicators: 実施効果 + 年度目標達成率 each, 合計 + 合計率 for the 16 with a given total.
+    assert_eq!(formulas, 102, "{good}");
+    assert_eq!(good["mismatches"], Json::Array(vec![]), "{good:#}");
+
+    let bad = compare(&planted, &lo.join("planted.xlsx"));
+    let m = bad["mismatches"].as_array().unwrap();
+    assert_eq!(m.len(), 1, "{bad:#}");
+    assert_eq!(m[0]["sheet"], "大分類1");
+    assert_eq!(m[0]["cell"], "S5");
+    assert_eq!(m[0]["cached"], 999);
+    assert_eq!(m[0]["recalculated"], 900);
+}
+
+#[test]
+fn libreoffice_prints_a3_landscape_pages() {
+    let dir = with_sample();
+    let run = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    let pdf_dir = dir.path().join("pdf");
+    soffice(
+        &[&dir.path().join("out/report.xlsx")],
+        "pdf",
+        &pdf_dir,
+        &dir.path().join("profile"),
+    );
+    let out = Command::new("pdfinfo")
+        .args(["-f", "1", "-l", "9999"])
+        .arg(pdf_dir.join("report.pdf"))
+        .output()
+        .expect("pdfinfo runs (poppler-utils, installed by .ci/run)");
+    let info = String::from_utf8_lossy(&out.stdout);
+    let sizes: Vec<(f64, f64)> = info
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains(" size:"))
+        .map(|l| {
+            let dims: Vec<f64> = l
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            (dims[1], dims[2])
+        })
+        .collect();
+    // One page at least per sheet; no page count beyond that (fonts paginate differently).
+    assert!(sizes.len() >= 4, "{info}");
+    for (w, h) in sizes {
+        assert!(
+            (w - 1190.55).abs() < 1.0 && (h - 841.89).abs() < 1.0,
+            "not A3 landscape: {w} x {h}\n{info}"
+        );
+    }
+}
