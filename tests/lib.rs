@@ -5,3 +5,4 @@ mod libreoffice;
 mod pipeline;
 mod report_format;
 mod seed;
+mod template;

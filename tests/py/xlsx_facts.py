@@ -18,6 +18,8 @@ def sheet_facts(ws, cached):
     unlocked = []
     for row in ws.iter_rows():
         for cell in row:
+            if cell.protection.locked is False:
+                unlocked.append(cell.coordinate)
             if cell.value is None and cell.comment is None:
                 continue
             fonts.add(cell.font.name)
@@ -27,8 +29,6 @@ def sheet_facts(ws, cached):
             values[cell.coordinate] = cached[cell.coordinate].value
             if cell.comment is not None:
                 comments[cell.coordinate] = cell.comment.text
-            if cell.protection.locked is False:
-                unlocked.append(cell.coordinate)
     ps = ws.page_setup
     validations = [
         {
