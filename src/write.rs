@@ -284,7 +284,61 @@ fn build(
         ws.set_name(&sheet.name).map_err(err)?;
         write_sheet(ws, si, sheet, ctx, options).map_err(err)?;
     }
-    workbook.save_to_buffer().map_err(err)
+    let xlsx = workbook.save_to_buffer().map_err(err)?;
+    fix_first_page_numbers(&xlsx).map_err(|e| Error::Write {
+        path: out_name.to_path_buf(),
+        detail: e.to_string(),
+    })
+}
+
+/// rust_xlsxwriter 0.102 writes a sheet's first page number as `useFirstPageNumber="N"` (a
+/// boolean attribute) without `firstPageNumber`, so Excel and LibreOffice number the pages from
+/// 1 (the bug XlsxWriter fixed in 0.6.8). Rewrites it in the worksheet parts to
+/// `firstPageNumber="N" useFirstPageNumber="1"`; every other part is copied unchanged, with
+/// the same fixed timestamps, so the output stays byte-stable.
+fn fix_first_page_numbers(xlsx: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::{Read, Write};
+    use zip::write::SimpleFileOptions;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i)?;
+        let name = file.name()?.to_string();
+        if !(name.starts_with("xl/worksheets/") && name.ends_with(".xml")) {
+            out.raw_copy_file(file)?;
+            continue;
+        }
+        let mut xml = String::new();
+        file.read_to_string(&mut xml)?;
+        let options = SimpleFileOptions::default()
+            .compression_method(file.compression())
+            .last_modified_time(file.last_modified().unwrap_or_default());
+        drop(file);
+        out.start_file(name, options)?;
+        out.write_all(first_page_number_attribute(&xml).as_bytes())?;
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+/// `useFirstPageNumber="N"` → `firstPageNumber="N" useFirstPageNumber="1"` in one sheet's XML.
+fn first_page_number_attribute(xml: &str) -> String {
+    const ATTR: &str = "useFirstPageNumber=\"";
+    let Some(start) = xml.find(ATTR) else {
+        return xml.to_string();
+    };
+    let digits: String = xml[start + ATTR.len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let old = format!("{ATTR}{digits}\"");
+    if digits.is_empty() || !xml[start..].starts_with(&old) {
+        return xml.to_string();
+    }
+    xml.replacen(
+        &old,
+        &format!("firstPageNumber=\"{digits}\" useFirstPageNumber=\"1\""),
+        1,
+    )
 }
 
 fn write_sheet(
@@ -958,4 +1012,55 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         err(e)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_page_number_is_written_as_excel_reads_it() {
+        let xml = r#"<pageSetup paperSize="8" useFirstPageNumber="6" horizontalDpi="200"/>"#;
+        assert_eq!(
+            first_page_number_attribute(xml),
+            r#"<pageSetup paperSize="8" firstPageNumber="6" useFirstPageNumber="1" horizontalDpi="200"/>"#
+        );
+        assert_eq!(first_page_number_attribute("<a/>"), "<a/>");
+    }
+
+    #[test]
+    fn wide_characters_count_double_when_wrapping() {
+        assert_eq!(display_units("ab"), 2);
+        assert_eq!(display_units("職員ｱ"), 5);
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        assert_eq!(wrapped_lines("一二三四五六七八九十", 10.0), 3);
+        assert_eq!(wrapped_lines("a\nb", 10.0), 2);
+    }
+
+    #[test]
+    fn formulas_follow_the_rule_for_the_report_year() {
+        let rule = Rule {
+            rate: RateRule::Ratio,
+            total: TotalRule::Given,
+            actual: ActualRule::Annual,
+            decimals: 0,
+            percent: false,
+            declared: true,
+        };
+        let f = indicator_formulas(4, Year::new(2).unwrap(), &rule, 0);
+        assert_eq!(
+            f.rate_year,
+            r#"=IF(AND(ISNUMBER(M6),ISNUMBER(M5)),IF(M5=0,"-",ROUND((M6)*100/(M5),1)),"-")"#
+        );
+        assert_eq!(
+            f.actual_to_date.as_deref(),
+            Some(r#"=IF(ISNUMBER(M6),ROUND(SUM(L6:M6),0),"-")"#)
+        );
+        let level = Rule {
+            total: TotalRule::None,
+            ..rule
+        };
+        let f = indicator_formulas(4, Year::new(1).unwrap(), &level, 0);
+        assert!(f.actual_to_date.is_none() && f.rate_total.is_none());
+    }
 }

@@ -136,6 +136,22 @@ fn libreoffice_prints_a3_landscape_pages() {
             (dims[1], dims[2])
         })
         .collect();
+    // Each sheet's first page carries the layout's page number and short title (the seed's
+    // footers; 大分類3's title is our choice).
+    let pdftext = Command::new("pdftotext")
+        .arg(pdf_dir.join("report.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    let pdftext = String::from_utf8_lossy(&pdftext.stdout);
+    for footer in [
+        "1 実施計画進捗状況報告書【１組織・人材】",
+        "2 実施計画進捗状況報告書【２業務の見直し】",
+        "3 実施計画進捗状況報告書【３歳出・歳入】",
+        "6 実施計画進捗状況報告書【４協働の推進】",
+    ] {
+        assert!(pdftext.contains(footer), "footer {footer} not printed");
+    }
     // One page at least per sheet; no page count beyond that (fonts paginate differently).
     assert!(sizes.len() >= 4, "{info}");
     for (w, h) in sizes {

@@ -52,7 +52,7 @@ fn report_reads_back_with_the_published_layout_and_print_setup() {
         "３歳出・歳入",
         "４協働の推進",
     ];
-    for (s, short) in sheets.iter().zip(shorts) {
+    for ((s, short), first_page) in sheets.iter().zip(shorts).zip([1, 2, 3, 6]) {
         let name = s["name"].as_str().unwrap();
         // Every written cell is in the Japanese font (none falls back to Calibri).
         assert_eq!(strings(&s["fonts"]), ["ＭＳ Ｐゴシック"], "{name}");
@@ -88,6 +88,7 @@ fn report_reads_back_with_the_published_layout_and_print_setup() {
             "{name}"
         );
         assert_eq!(s["use_first_page_number"], true, "{name}");
+        assert_eq!(s["first_page_number"], first_page, "{name}");
         // Header merges: group labels across, tall labels down.
         let merges = strings(&s["merges"]);
         for m in ["A3:B3", "C3:H3", "I3:Q3", "R3:R4", "W3:W4", "X3:X4"] {
