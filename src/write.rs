@@ -168,6 +168,7 @@ impl Ctx<'_> {
             let note = Note::new(text)
                 .set_author("shinchoku")
                 .add_author_prefix(false)
+                .set_font_name(&self.layout.font.name)
                 .set_width(300)
                 .set_height(90);
             ws.insert_note(row, c, &note)?;
@@ -841,8 +842,8 @@ pub fn indicator_formulas(top: u32, year: Year, rule: &Rule, dp: u32) -> Indicat
         RateRule::Improve => format!(
             "={}",
             pct(
-                &format!("{b}-{a}"),
-                &format!("{b}-{t}"),
+                &format!("ROUND({b}-{a},{dp})"),
+                &format!("ROUND({b}-{t},{dp})"),
                 &format!("AND(ISNUMBER({a}),ISNUMBER({t}),ISNUMBER({b}))")
             )
         ),

@@ -138,7 +138,7 @@ fn report_reads_back_with_the_published_layout_and_print_setup() {
     );
     assert_eq!(
         s1["formulas"]["S5"],
-        "=IF(AND(ISNUMBER(L6),ISNUMBER(L5),ISNUMBER(K5)),IF(K5-L5=0,\"-\",ROUND((K5-L6)*100/(K5-L5),1)),\"-\")"
+        "=IF(AND(ISNUMBER(L6),ISNUMBER(L5),ISNUMBER(K5)),IF(ROUND(K5-L5,0)=0,\"-\",ROUND((ROUND(K5-L6,0))*100/(ROUND(K5-L5,0)),1)),\"-\")"
     );
     assert_eq!(s1["values"]["R5"], -9);
     assert_eq!(s1["values"]["S5"], 900);
