@@ -176,3 +176,109 @@ fn libreoffice_prints_a3_landscape_pages() {
         );
     }
 }
+
+/// A number-column value from its text: "" blank, "-" not applicable, a number, else text.
+fn value(s: &str) -> shinchoku::model::Field {
+    use shinchoku::model::{Field, Value};
+    Field::new(match s {
+        "" => Value::Blank,
+        "-" => Value::NotApplicable,
+        _ => s
+            .parse()
+            .map(Value::Number)
+            .unwrap_or_else(|_| Value::Text(s.to_string())),
+    })
+}
+
+#[test]
+fn libreoffice_agrees_on_edge_cases_of_every_rule_in_year_r2() {
+    use shinchoku::calc::{derive, Rule};
+    use shinchoku::model::Year;
+    use shinchoku::rules::{ActualRule, RateRule};
+    let dir = with_sample();
+    let common = Common {
+        year: None,
+        rules: None,
+        layout: None,
+    };
+    let outcome = shinchoku::process(&[sample()], &common).unwrap();
+    let mut report = outcome.output.clone();
+    let mut calc = outcome.calc.clone();
+    let r2 = Year::new(2).unwrap();
+    let (ratio, improve) = (RateRule::Ratio, RateRule::Improve);
+    let (given, none) = (TotalRule::Given, TotalRule::None);
+    let (annual, cumulative) = (ActualRule::Annual, ActualRule::Cumulative);
+    // (rate, total, actual, 29基準, R1 actual, R2 target, R2 actual, 合計 target)
+    let cases = [
+        (ratio, given, annual, "0.1", "0.2", "0.2", "0.3", "0.7"), // binary-float noise
+        (ratio, given, annual, "", "-", "0", "5", "0"),            // zero denominators
+        (ratio, given, annual, "3", "1", "4", "新方針による", "9"), // text actual
+        (improve, none, annual, "-", "", "4", "5", ""),            // base not a number
+        (improve, none, annual, "10", "", "10", "7", ""),          // improve, zero target gap
+        (ratio, given, cumulative, "", "-1", "8", "-3.25", "13"),  // cumulative, negative
+        (ratio, none, annual, "", "", "16", "1", ""),              // 6.25 → 6.3
+        (ratio, none, annual, "", "", "-16", "1", ""),             // -6.25 → -6.3
+        (ratio, none, annual, "", "", "1", "0.0105", ""),          // 1.05 → 1.1
+        (ratio, given, annual, "", "0.335", "1", "0.01", "1"),     // 34.5 total, 1.0 year
+        (improve, none, annual, "40561", "", "38558", "41064", ""), // △ 25.1
+        (ratio, given, annual, "", "", "3", "2", "6"),             // 2 / 6 → 33.3
+    ];
+    let mut planted = 0;
+    for ((path, derived), case) in calc.indicators.iter_mut().zip(cases) {
+        let (rate, total, actual, base, a1, t2, a2, tt) = case;
+        let (si, ci, ii, ki) = *path;
+        let ind = &mut report.sheets[si].sections[ci].items[ii].indicators[ki];
+        ind.base = value(base);
+        ind.actuals[0] = value(a1);
+        ind.targets[1] = value(t2);
+        ind.actuals[1] = value(a2);
+        ind.target_total = value(tt);
+        let rule = Rule {
+            rate,
+            total,
+            actual,
+            decimals: derived.rule.decimals,
+            percent: false,
+            declared: true,
+        };
+        *derived = derive(ind, rule, r2);
+        planted += 1;
+    }
+    assert_eq!(planted, cases.len());
+    // The rest of the sample, recalculated for R2 as well (their R2 columns are mostly blank).
+    for ((si, ci, ii, ki), derived) in calc.indicators.iter_mut().skip(cases.len()) {
+        let ind = &report.sheets[*si].sections[*ci].items[*ii].indicators[*ki];
+        *derived = derive(ind, derived.rule, r2);
+    }
+    // The cases reach the corners they name (so LibreOffice is asked about them).
+    let rate = |i: usize| calc.indicators[i].1.rate_year;
+    let num = |s: &str| Figure::Number(s.parse().unwrap());
+    assert_eq!(rate(0), num("150"));
+    assert_eq!(rate(1), Figure::Dash);
+    assert_eq!(calc.indicators[3].1.effect, num("5"));
+    assert_eq!(rate(4), Figure::Dash);
+    assert_eq!(calc.indicators[5].1.rate_total, num("-25"));
+    assert_eq!(rate(6), num("6.3"));
+    assert_eq!(rate(7), num("-6.3"));
+    assert_eq!(rate(8), num("1.1"));
+    assert_eq!(calc.indicators[9].1.rate_total, num("34.5"));
+    assert_eq!(rate(10), num("-25.1"));
+    assert_eq!(calc.indicators[11].1.rate_total, num("33.3"));
+    let edge = dir.path().join("edge.xlsx");
+    let bytes = shinchoku::write::report_workbook(
+        &report,
+        &calc,
+        &outcome.layout,
+        r2,
+        &Default::default(),
+        &[],
+        &edge,
+    )
+    .unwrap();
+    std::fs::write(&edge, bytes).unwrap();
+    let lo = dir.path().join("lo");
+    soffice(&[&edge], "xlsx", &lo, &dir.path().join("profile"));
+    let result = compare(&edge, &lo.join("edge.xlsx"));
+    assert!(result["formulas"].as_u64().unwrap() >= 100, "{result}");
+    assert_eq!(result["mismatches"], Json::Array(vec![]), "{result:#}");
+}
