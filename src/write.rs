@@ -1,6 +1,9 @@
-//! Writing: the corrected [`Report`] (+ its [`Calculation`] and the [`Layout`]) → the report
-//! workbook in the layout of SPEC §2, and the other output files, each written to a temporary
-//! file and renamed into place.
+//! Writing: the corrected [`Report`] (+ its [`Calculation`], the [`Layout`] and the
+//! [`Change`]s) → the report workbook as published (SPEC §2, §6): layout with merges, borders,
+//! the Japanese font and the △ formats; derived cells as live formulas whose cached results
+//! are our decimals; notes on corrected cells; 評価/達成状況 lists; A3 landscape print setup.
+//! Also the department workbook (`template`: same layout, inputs unlocked, sheets protected)
+//! and the other output files, each written to a temporary file and renamed into place.
 
 use crate::calc::{input_decimals, Calculation, Derived, Figure, Rule};
 use crate::changelog::Change;
@@ -68,6 +71,7 @@ struct Formats {
     text: Format,
     text_wrap: Format,
     center: Format,
+    center_wrap: Format,
     heading: Format,
     header: Format,
     rate: Format,
@@ -100,6 +104,7 @@ impl Formats {
             text: input.clone(),
             text_wrap: input.clone().set_text_wrap().set_align(FormatAlign::Top),
             center: input.clone().set_align(FormatAlign::Center),
+            center_wrap: input.clone().set_align(FormatAlign::Center).set_text_wrap(),
             heading: font.set_font_size(layout.font.size + 2.0).set_bold(),
             header: locked
                 .clone()
@@ -713,7 +718,15 @@ fn write_item(
         ctx,
     )?;
     text_block(ws, row, col::NAME, span, &item.name, &f.text_wrap, ctx)?;
-    text_block(ws, row, col::STATUS, span, &item.status, &f.center, ctx)?;
+    text_block(
+        ws,
+        row,
+        col::STATUS,
+        span,
+        &item.status,
+        &f.center_wrap,
+        ctx,
+    )?;
     text_block(ws, row, col::GRADE, span, &item.grade, &f.center, ctx)?;
     text_block(
         ws,
@@ -796,6 +809,7 @@ fn set_block_heights(
     }
     for (t, c) in [
         (&item.name, col::NAME),
+        (&item.status, col::STATUS),
         (&item.results, col::RESULTS),
         (&item.plan, col::PLAN),
     ] {
