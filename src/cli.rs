@@ -70,6 +70,30 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Write the workbook sent to departments: the report's layout with empty inputs,
+    /// derived cells as formulas, input cells unlocked and sheets protected (no password).
+    /// With --from, next cycle's workbook from this cycle's report.
+    Template(TemplateArgs),
+}
+
+/// Arguments of `template`.
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// The workbook to write (.xlsx).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// This cycle's report: the new workbook keeps its items, bases and targets.
+    #[arg(long, value_name = "REPORT")]
+    pub from: Option<PathBuf>,
+    /// The new workbook's year R1..R5 (default: the year after --from's, R1 without it).
+    #[arg(long, value_parser = parse_year)]
+    pub year: Option<crate::model::Year>,
+    /// A rules file replacing the built-in templates/rules.toml (used to read --from).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// A layout file replacing the built-in templates/layout.toml.
+    #[arg(long, value_name = "FILE")]
+    pub layout: Option<PathBuf>,
 }
 
 fn parse_year(s: &str) -> Result<crate::model::Year, String> {

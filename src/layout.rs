@@ -114,6 +114,38 @@ pub struct Print {
     pub doc_no: String,
     /// Footer; `{short}` is replaced by the section's short title.
     pub footer: String,
+    /// Paper size code of the print setup (8 = A3).
+    #[serde(default = "default_paper")]
+    pub paper: u8,
+    /// Margins in inches: left, right, top, bottom, header, footer.
+    #[serde(default = "default_margins")]
+    pub margins: [f64; 6],
+}
+
+fn default_paper() -> u8 {
+    8
+}
+
+fn default_margins() -> [f64; 6] {
+    [0.4, 0.4, 0.6, 0.6, 0.3, 0.3]
+}
+
+/// The drop-down lists of the written workbook's 評価 and 達成状況 cells.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Lists {
+    /// 評価: only these (a stop dialog for anything else).
+    pub grade: Vec<String>,
+    /// 達成状況: offered, with a warning for other texts ("№45に統合").
+    pub status: Vec<String>,
+}
+
+impl Default for Lists {
+    fn default() -> Lists {
+        Lists {
+            grade: ["Ａ", "Ｂ", "Ｃ"].map(String::from).to_vec(),
+            status: ["達成", "休止"].map(String::from).to_vec(),
+        }
+    }
 }
 
 /// One 大分類: its sheet name, title, footer short title and first page number.
@@ -141,6 +173,8 @@ pub struct Layout {
     pub formats: Formats,
     pub font: Font,
     pub print: Print,
+    #[serde(default)]
+    pub lists: Lists,
     #[serde(default)]
     pub section: Vec<SectionLayout>,
 }

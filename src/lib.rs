@@ -14,6 +14,7 @@ pub mod layout;
 pub mod model;
 pub mod read;
 pub mod rules;
+pub mod template;
 pub mod value;
 pub mod write;
 
@@ -144,6 +145,7 @@ pub fn run(cli: Cli) -> u8 {
             doc_no,
             common,
         } => run_report(&inputs, &out, write::WriteOptions { date, doc_no }, &common),
+        Command::Template(args) => run_template(&args),
     };
     match result {
         Ok(code) => code,
@@ -152,6 +154,52 @@ pub fn run(cli: Cli) -> u8 {
             2
         }
     }
+}
+
+fn run_template(args: &cli::TemplateArgs) -> Result<u8> {
+    let (report, calc, layout, year) = match &args.from {
+        Some(from) => {
+            if same_file(from, &args.out) {
+                return Err(Error::WouldOverwriteInput(args.out.clone()));
+            }
+            let common = Common {
+                year: None,
+                rules: args.rules.clone(),
+                layout: args.layout.clone(),
+            };
+            let outcome = process(std::slice::from_ref(from), &common)?;
+            let year = match args.year {
+                Some(y) => y,
+                None => Year::new(outcome.year.number() + 1)
+                    .ok_or_else(|| Error::NoYear(from.clone()))?,
+            };
+            let (report, calc) = template::next_cycle(&outcome.output, &outcome.calc, year);
+            (report, calc, outcome.layout, year)
+        }
+        None => {
+            let layout = match &args.layout {
+                Some(p) => Layout::load(p)?,
+                None => Layout::builtin(),
+            };
+            let year = args.year.unwrap_or(Year::ALL[0]);
+            let (report, calc) = template::blank(&layout, year);
+            (report, calc, layout, year)
+        }
+    };
+    let xlsx = write::template_workbook(&report, &calc, &layout, year, &args.out)?;
+    if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Write {
+            path: dir.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+    }
+    write::write_atomic(&args.out, &xlsx)?;
+    println!(
+        "{year}年度の記入用ブック（{} 項目）を書き出しました: {}",
+        report.items().count(),
+        args.out.display()
+    );
+    Ok(0)
 }
 
 fn exit_code(findings: &[Finding]) -> u8 {
@@ -237,6 +285,7 @@ fn run_report(
         &outcome.layout,
         outcome.year,
         &options,
+        &outcome.changes,
         &targets[0],
     )?;
     std::fs::create_dir_all(out).map_err(|e| Error::Write {

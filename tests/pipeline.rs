@@ -146,6 +146,7 @@ fn second_year_rates_use_r2_and_totals_sum_r1_and_r2() {
         &outcome.layout,
         r2,
         &Default::default(),
+        &[],
         Path::new("r2.xlsx"),
     )
     .unwrap();

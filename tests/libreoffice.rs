@@ -1,0 +1,284 @@
+//! LibreOffice as the independent calculator and printer: it recalculates the written
+//! workbook (forced by a throwaway profile, see TESTING-NOTES.md) and every formula must give
+//! the cached value we wrote; a planted wrong cached value proves the comparison can fail. The
+//! PDF export must print A3 landscape pages.
+
+use crate::fixture::{root, sample, shinchoku, text, with_sample};
+use serde_json::Value as Json;
+use shinchoku::calc::Figure;
+use shinchoku::cli::Common;
+use shinchoku::rules::TotalRule;
+use std::path::Path;
+use std::process::Command;
+
+/// A LibreOffice profile that recalculates every formula when an .xlsx is loaded.
+fn recalculating_profile(dir: &Path) -> String {
+    let user = dir.join("user");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(
+        user.join("registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+    )
+    .unwrap();
+    format!("-env:UserInstallation=file://{}", dir.display())
+}
+
+/// Converts `inputs` with headless LibreOffice to `to` (xlsx, pdf) into `outdir`.
+fn soffice(inputs: &[&Path], to: &str, outdir: &Path, profile: &Path) {
+    let out = Command::new("soffice")
+        .arg(recalculating_profile(profile))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(outdir)
+        .args(inputs)
+        .output()
+        .expect("soffice runs (libreoffice-calc, installed by .ci/run)");
+    assert!(out.status.success(), "soffice: {:?}", text(&out));
+    for i in inputs {
+        let stem = i.file_stem().unwrap().to_string_lossy();
+        let made = outdir.join(format!("{stem}.{to}"));
+        assert!(
+            made.is_file(),
+            "{} not made: {:?}",
+            made.display(),
+            text(&out)
+        );
+    }
+}
+
+/// Every formula cell of `ours` whose cached value differs from LibreOffice's recalculation.
+fn compare(ours: &Path, recalculated: &Path) -> Json {
+    let out = Command::new("python3")
+        .arg(root().join("tests/py/recalc_compare.py"))
+        .args([ours, recalculated])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{:?}", text(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn libreoffice_recalculates_every_formula_to_our_cached_value() {
+    let dir = with_sample();
+    let run = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    let ours = dir.path().join("out/report.xlsx");
+
+    // The same report with one cached value planted wrong: №1's 年度目標達成率 (900.0) as 999.
+    let common = Common {
+        year: None,
+        rules: None,
+        layout: None,
+    };
+    let mut outcome = shinchoku::process(&[sample()], &common).unwrap();
+    let planted_figure = &mut outcome.calc.indicators[0].1.rate_year;
+    assert_eq!(*planted_figure, Figure::Number(900.into()));
+    *planted_figure = Figure::Number(999.into());
+    let planted = dir.path().join("planted.xlsx");
+    let bytes = shinchoku::write::report_workbook(
+        &outcome.output,
+        &outcome.calc,
+        &outcome.layout,
+        outcome.year,
+        &Default::default(),
+        &[],
+        &planted,
+    )
+    .unwrap();
+    std::fs::write(&planted, bytes).unwrap();
+
+    let lo = dir.path().join("lo");
+    soffice(&[&ours, &planted], "xlsx", &lo, &dir.path().join("profile"));
+
+    let good = compare(&ours, &lo.join("report.xlsx"));
+    let formulas = good["formulas"].as_u64().unwrap();
+    // 実施効果 + 年度目標達成率 for every indicator, 合計 + 合計率 for those with a given total
+    // (102 for the sample's 35 indicators).
+    let expected: u64 = outcome
+        .calc
+        .indicators
+        .iter()
+        .map(|(_, d)| {
+            if d.rule.total == TotalRule::Given {
+                4
+            } else {
+                2
+            }
+        })
+        .sum();
+    assert_eq!(formulas, expected, "{good}");
+    assert!(formulas >= 100, "{good}");
+    assert_eq!(good["mismatches"], Json::Array(vec![]), "{good:#}");
+
+    let bad = compare(&planted, &lo.join("planted.xlsx"));
+    let m = bad["mismatches"].as_array().unwrap();
+    assert_eq!(m.len(), 1, "{bad:#}");
+    assert_eq!(m[0]["sheet"], "大分類1");
+    assert_eq!(m[0]["cell"], "S5");
+    assert_eq!(m[0]["cached"], 999);
+    assert_eq!(m[0]["recalculated"], 900);
+}
+
+#[test]
+fn libreoffice_prints_a3_landscape_pages() {
+    let dir = with_sample();
+    let run = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    let pdf_dir = dir.path().join("pdf");
+    soffice(
+        &[&dir.path().join("out/report.xlsx")],
+        "pdf",
+        &pdf_dir,
+        &dir.path().join("profile"),
+    );
+    let out = Command::new("pdfinfo")
+        .args(["-f", "1", "-l", "9999"])
+        .arg(pdf_dir.join("report.pdf"))
+        .output()
+        .expect("pdfinfo runs (poppler-utils, installed by .ci/run)");
+    let info = String::from_utf8_lossy(&out.stdout);
+    let sizes: Vec<(f64, f64)> = info
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains(" size:"))
+        .map(|l| {
+            let dims: Vec<f64> = l
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect();
+            (dims[1], dims[2])
+        })
+        .collect();
+    // Each sheet's first page carries the layout's page number and short title (the seed's
+    // footers; 大分類3's title is our choice).
+    let pdftext = Command::new("pdftotext")
+        .arg(pdf_dir.join("report.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    let pdftext = String::from_utf8_lossy(&pdftext.stdout);
+    for footer in [
+        "1 実施計画進捗状況報告書【１組織・人材】",
+        "2 実施計画進捗状況報告書【２業務の見直し】",
+        "3 実施計画進捗状況報告書【３歳出・歳入】",
+        "6 実施計画進捗状況報告書【４協働の推進】",
+    ] {
+        assert!(pdftext.contains(footer), "footer {footer} not printed");
+    }
+    // One page at least per sheet; no page count beyond that (fonts paginate differently).
+    assert!(sizes.len() >= 4, "{info}");
+    for (w, h) in sizes {
+        assert!(
+            (w - 1190.55).abs() < 1.0 && (h - 841.89).abs() < 1.0,
+            "not A3 landscape: {w} x {h}\n{info}"
+        );
+    }
+}
+
+/// A number-column value from its text: "" blank, "-" not applicable, a number, else text.
+fn value(s: &str) -> shinchoku::model::Field {
+    use shinchoku::model::{Field, Value};
+    Field::new(match s {
+        "" => Value::Blank,
+        "-" => Value::NotApplicable,
+        _ => s
+            .parse()
+            .map(Value::Number)
+            .unwrap_or_else(|_| Value::Text(s.to_string())),
+    })
+}
+
+#[test]
+fn libreoffice_agrees_on_edge_cases_of_every_rule_in_year_r2() {
+    use shinchoku::calc::{derive, Rule};
+    use shinchoku::model::Year;
+    use shinchoku::rules::{ActualRule, RateRule};
+    let dir = with_sample();
+    let common = Common {
+        year: None,
+        rules: None,
+        layout: None,
+    };
+    let outcome = shinchoku::process(&[sample()], &common).unwrap();
+    let mut report = outcome.output.clone();
+    let mut calc = outcome.calc.clone();
+    let r2 = Year::new(2).unwrap();
+    let (ratio, improve) = (RateRule::Ratio, RateRule::Improve);
+    let (given, none) = (TotalRule::Given, TotalRule::None);
+    let (annual, cumulative) = (ActualRule::Annual, ActualRule::Cumulative);
+    // (rate, total, actual, 29基準, R1 actual, R2 target, R2 actual, 合計 target)
+    let cases = [
+        (ratio, given, annual, "0.1", "0.2", "0.2", "0.3", "0.7"), // binary-float noise
+        (ratio, given, annual, "", "-", "0", "5", "0"),            // zero denominators
+        (ratio, given, annual, "3", "1", "4", "新方針による", "9"), // text actual
+        (improve, none, annual, "-", "", "4", "5", ""),            // base not a number
+        (improve, none, annual, "10", "", "10", "7", ""),          // improve, zero target gap
+        (ratio, given, cumulative, "", "-1", "8", "-3.25", "13"),  // cumulative, negative
+        (ratio, none, annual, "", "", "16", "1", ""),              // 6.25 → 6.3
+        (ratio, none, annual, "", "", "-16", "1", ""),             // -6.25 → -6.3
+        (ratio, none, annual, "", "", "1", "0.0105", ""),          // 1.05 → 1.1
+        (ratio, given, annual, "", "0.335", "1", "0.01", "1"),     // 34.5 total, 1.0 year
+        (improve, none, annual, "40561", "", "38558", "41064", ""), // △ 25.1
+        (ratio, given, annual, "", "", "3", "2", "6"),             // 2 / 6 → 33.3
+    ];
+    let mut planted = 0;
+    for ((path, derived), case) in calc.indicators.iter_mut().zip(cases) {
+        let (rate, total, actual, base, a1, t2, a2, tt) = case;
+        let (si, ci, ii, ki) = *path;
+        let ind = &mut report.sheets[si].sections[ci].items[ii].indicators[ki];
+        ind.base = value(base);
+        ind.actuals[0] = value(a1);
+        ind.targets[1] = value(t2);
+        ind.actuals[1] = value(a2);
+        ind.target_total = value(tt);
+        let rule = Rule {
+            rate,
+            total,
+            actual,
+            decimals: derived.rule.decimals,
+            percent: false,
+            declared: true,
+        };
+        *derived = derive(ind, rule, r2);
+        planted += 1;
+    }
+    assert_eq!(planted, cases.len());
+    // The rest of the sample, recalculated for R2 as well (their R2 columns are mostly blank).
+    for ((si, ci, ii, ki), derived) in calc.indicators.iter_mut().skip(cases.len()) {
+        let ind = &report.sheets[*si].sections[*ci].items[*ii].indicators[*ki];
+        *derived = derive(ind, derived.rule, r2);
+    }
+    // The cases reach the corners they name (so LibreOffice is asked about them).
+    let rate = |i: usize| calc.indicators[i].1.rate_year;
+    let num = |s: &str| Figure::Number(s.parse().unwrap());
+    assert_eq!(rate(0), num("150"));
+    assert_eq!(rate(1), Figure::Dash);
+    assert_eq!(calc.indicators[3].1.effect, num("5"));
+    assert_eq!(rate(4), Figure::Dash);
+    assert_eq!(calc.indicators[5].1.rate_total, num("-25"));
+    assert_eq!(rate(6), num("6.3"));
+    assert_eq!(rate(7), num("-6.3"));
+    assert_eq!(rate(8), num("1.1"));
+    assert_eq!(calc.indicators[9].1.rate_total, num("34.5"));
+    assert_eq!(rate(10), num("-25.1"));
+    assert_eq!(calc.indicators[11].1.rate_total, num("33.3"));
+    let edge = dir.path().join("edge.xlsx");
+    let bytes = shinchoku::write::report_workbook(
+        &report,
+        &calc,
+        &outcome.layout,
+        r2,
+        &Default::default(),
+        &[],
+        &edge,
+    )
+    .unwrap();
+    std::fs::write(&edge, bytes).unwrap();
+    let lo = dir.path().join("lo");
+    soffice(&[&edge], "xlsx", &lo, &dir.path().join("profile"));
+    let result = compare(&edge, &lo.join("edge.xlsx"));
+    assert!(result["formulas"].as_u64().unwrap() >= 100, "{result}");
+    assert_eq!(result["mismatches"], Json::Array(vec![]), "{result:#}");
+}

@@ -1,0 +1,215 @@
+//! The published workbook read back by a second reader (openpyxl, tests/py/xlsx_facts.py):
+//! fonts, merges, △ number formats, widths, A3 landscape print setup, footers, lists, notes on
+//! corrected cells, live formulas; and byte-stable output.
+
+use crate::fixture::{root, shinchoku, text, with_sample};
+use serde_json::Value as Json;
+use std::path::Path;
+use std::process::Command;
+
+/// The facts openpyxl reads from a workbook (see tests/py/xlsx_facts.py).
+pub fn facts(book: &Path) -> Json {
+    let out = Command::new("python3")
+        .arg(root().join("tests/py/xlsx_facts.py"))
+        .arg(book)
+        .output()
+        .expect("python3 runs (installed by .ci/run)");
+    assert!(
+        out.status.success(),
+        "openpyxl could not read {}: {}",
+        book.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("facts are JSON")
+}
+
+/// Writes the sample's report into a temp dir; returns the dir.
+fn report() -> tempfile::TempDir {
+    let dir = with_sample();
+    let out = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    dir
+}
+
+fn strings(v: &Json) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn report_reads_back_with_the_published_layout_and_print_setup() {
+    let dir = report();
+    let facts = facts(&dir.path().join("out/report.xlsx"));
+    let sheets = facts["sheets"].as_array().unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["大分類1", "大分類2", "大分類3", "大分類4"]);
+    let shorts = [
+        "１組織・人材",
+        "２業務の見直し",
+        "３歳出・歳入",
+        "４協働の推進",
+    ];
+    for ((s, short), first_page) in sheets.iter().zip(shorts).zip([1, 2, 3, 6]) {
+        let name = s["name"].as_str().unwrap();
+        // Every written cell is in the Japanese font (none falls back to Calibri).
+        assert_eq!(strings(&s["fonts"]), ["ＭＳ Ｐゴシック"], "{name}");
+        // The △ formats of SPEC §3: integers and rates on every sheet.
+        let formats = strings(&s["number_formats"]);
+        for f in [r##"#,##0;"△ "#,##0"##, r##"#,##0.0;"△ "#,##0.0"##] {
+            assert!(formats.contains(&f), "{name}: {f} missing from {formats:?}");
+        }
+        // Widths from the layout (Excel stores width + padding).
+        let w = |c: &str| s["widths"][c].as_f64().unwrap();
+        assert!((w("B") - 22.0).abs() < 1.0, "{name} B {}", w("B"));
+        assert!((w("W") - 42.0).abs() < 1.0, "{name} W {}", w("W"));
+        assert!(w("W") > w("C") && w("C") > w("A"), "{name}");
+        // A3 (paperSize 8), landscape, one page wide and as many tall as needed.
+        assert_eq!(s["paper_size"], 8, "{name}");
+        assert_eq!(s["orientation"], "landscape", "{name}");
+        assert_eq!(s["fit_to_page"], true, "{name}");
+        assert!(s["fit_width"].is_null() || s["fit_width"] == 1, "{name}");
+        assert_eq!(s["fit_height"], 0, "{name}");
+        // The first table's two header rows repeat on every page.
+        assert_eq!(s["print_title_rows"], "$3:$4", "{name}");
+        assert!(
+            s["print_area"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("'{name}'!$A$1:$X$")),
+            "{name}: {}",
+            s["print_area"]
+        );
+        assert_eq!(
+            s["footer"].as_str().unwrap(),
+            format!("&P 実施計画進捗状況報告書【{short}】"),
+            "{name}"
+        );
+        assert_eq!(s["use_first_page_number"], true, "{name}");
+        assert_eq!(s["first_page_number"], first_page, "{name}");
+        // Header merges: group labels across, tall labels down.
+        let merges = strings(&s["merges"]);
+        for m in ["A3:B3", "C3:H3", "I3:Q3", "R3:R4", "W3:W4", "X3:X4"] {
+            assert!(merges.contains(&m), "{name}: {m} not merged");
+        }
+        // 評価: Ａ/Ｂ/Ｃ only; 達成状況: a list that warns (so "№45に統合" can stay).
+        let dv = s["validations"].as_array().unwrap();
+        let grade = dv
+            .iter()
+            .find(|v| v["sqref"].as_str().unwrap().starts_with('V'))
+            .expect("評価 validation");
+        assert_eq!(grade["type"], "list");
+        assert_eq!(grade["formula1"], "\"Ａ,Ｂ,Ｃ\"");
+        assert!(grade["errorStyle"].is_null() || grade["errorStyle"] == "stop");
+        assert!(grade["sqref"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .any(|c| c == "V5"));
+        let status = dv
+            .iter()
+            .find(|v| v["sqref"].as_str().unwrap().starts_with('U'))
+            .expect("達成状況 validation");
+        assert_eq!(status["formula1"], "\"達成,休止\"");
+        assert_eq!(status["errorStyle"], "warning");
+    }
+    let s1 = &sheets[0];
+    // Top right of the first sheet: date and 資料 number; headings; the year in the headers.
+    assert_eq!(s1["values"]["W1"], "令和2年7月");
+    assert_eq!(s1["values"]["X1"], "資料２");
+    assert_eq!(
+        s1["values"]["A1"],
+        "大分類１ 組織・人材マネジメントの見直し"
+    );
+    assert_eq!(s1["values"]["W3"], "R1年度\n年度実績");
+    assert_eq!(s1["values"]["X3"], "R2年度\n年度計画");
+    // №1 普通会計職員数 (improve, level): live formulas, cached figures, item cells merged.
+    let merges = strings(&s1["merges"]);
+    for m in [
+        "A5:A6", "B5:B6", "I5:I6", "R5:R6", "S5:S6", "T5:T6", "W5:W6",
+    ] {
+        assert!(merges.contains(&m), "{m} not merged");
+    }
+    assert_eq!(
+        s1["formulas"]["R5"],
+        "=IF(ISNUMBER(L6),IF(ISNUMBER(K5),ROUND(L6-K5,0),L6),\"-\")"
+    );
+    assert_eq!(
+        s1["formulas"]["S5"],
+        "=IF(AND(ISNUMBER(L6),ISNUMBER(L5),ISNUMBER(K5)),IF(ROUND(K5-L5,0)=0,\"-\",ROUND((ROUND(K5-L6,0))*100/(ROUND(K5-L5,0)),1)),\"-\")"
+    );
+    assert_eq!(s1["values"]["R5"], -9);
+    assert_eq!(s1["values"]["S5"], 900);
+    // A level indicator leaves 合計 and 合計目標達成率 without formulas.
+    assert!(s1["formulas"].get("Q6").is_none());
+    assert!(s1["formulas"].get("T5").is_none());
+    // Wrapped texts get taller rows than one line.
+    assert!(
+        s1["heights"]["5"].as_f64().unwrap() > 15.0,
+        "{}",
+        s1["heights"]
+    );
+    // №50 繰出金 (ratio, given total): 合計 and 合計率 are formulas; "-" is read back as "-".
+    let s3 = &sheets[2];
+    let to_date = s3["formulas"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, f)| f.as_str().unwrap().contains("SUM("))
+        .expect("an actual-to-date formula");
+    assert!(to_date.0.starts_with('Q'), "{to_date:?}");
+    assert!(s3["values"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .any(|(c, v)| c.starts_with('S') && v == "-"));
+    assert_eq!(facts["created"], "2020-01-01T00:00:00");
+}
+
+#[test]
+fn corrected_cells_carry_a_note_with_old_value_and_reason() {
+    let dir = report();
+    let facts = facts(&dir.path().join("out/report.xlsx"));
+    let mut csv = csv::Reader::from_path(dir.path().join("out/changes.csv")).unwrap();
+    let mut checked = 0;
+    for row in csv.records() {
+        let row = row.unwrap();
+        let (sheet, cell, old, code, reason) = (&row[1], &row[2], &row[6], &row[8], &row[9]);
+        let s = facts["sheets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == sheet)
+            .unwrap();
+        // The sample is in the report's own layout, so the input cell is the written cell.
+        let note = s["comments"][cell]
+            .as_str()
+            .unwrap_or_else(|| panic!("no note on {sheet}!{cell}"));
+        let old = if old.is_empty() { "（空欄）" } else { old };
+        assert!(note.contains(&format!("修正前: {old}")), "{note}");
+        assert!(note.contains(code) && note.contains(reason), "{note}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} changes in the sample");
+    let notes: usize = facts["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["comments"].as_object().unwrap().len())
+        .sum();
+    assert_eq!(notes, checked, "a note for every change and no other");
+}
+
+#[test]
+fn same_input_gives_identical_bytes() {
+    let dir = with_sample();
+    for out in ["one", "two"] {
+        let run = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", out]);
+        assert_eq!(run.status.code(), Some(0));
+    }
+    let one = std::fs::read(dir.path().join("one/report.xlsx")).unwrap();
+    let two = std::fs::read(dir.path().join("two/report.xlsx")).unwrap();
+    assert!(one == two, "report.xlsx differs between two runs");
+}

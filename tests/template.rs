@@ -1,0 +1,162 @@
+//! `template`: the department workbook, blank or as next cycle's made from this cycle's report,
+//! read back by our reader (year, structure, what is kept and emptied) and by openpyxl
+//! (protection, unlocked inputs, formulas), then filled in and reported for R2.
+
+use crate::fixture::{root, shinchoku, text, with_sample};
+use crate::report_format::facts;
+use shinchoku::cli::Common;
+use shinchoku::model::{a1, Report, Value, Year};
+use std::path::Path;
+use std::process::Command;
+
+fn read(path: &Path, year: Option<Year>) -> (Year, Report) {
+    let common = Common {
+        year,
+        rules: None,
+        layout: None,
+    };
+    let o = shinchoku::process(&[path.to_path_buf()], &common).unwrap();
+    (o.year, o.output)
+}
+
+/// The sample's report and next cycle's (R2) workbook made from it, in a temp dir.
+fn next_cycle() -> tempfile::TempDir {
+    let dir = with_sample();
+    let run = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    let run = shinchoku(
+        dir.path(),
+        &[
+            "template",
+            "--from",
+            "out/report.xlsx",
+            "--year",
+            "R2",
+            "--out",
+            "next/r2.xlsx",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    assert!(text(&run).0.contains("R2年度の記入用ブック（63 項目）"));
+    dir
+}
+
+#[test]
+fn next_cycle_keeps_structure_bases_targets_and_empties_the_new_year() {
+    let dir = next_cycle();
+    let (_, this) = read(&dir.path().join("out/report.xlsx"), None);
+    let (year, next) = read(&dir.path().join("next/r2.xlsx"), None);
+    // The header now says R2 年度実績 / R3 年度計画, and our reader takes the year from it.
+    assert_eq!(year, Year::new(2).unwrap());
+    let check = shinchoku(dir.path(), &["check", "next/r2.xlsx", "--year", "R2"]);
+    assert_ne!(check.status.code(), Some(2), "{:?}", text(&check));
+    assert_eq!(next.items().count(), 63);
+    for ((_, a), (_, b)) in this.items().zip(next.items()) {
+        assert_eq!(a.number(), b.number());
+        assert_eq!(a.name.text, b.name.text);
+        assert_eq!(a.actions.len(), b.actions.len());
+        assert_eq!(a.indicators.len(), b.indicators.len(), "№{:?}", a.number());
+        for t in [&b.results, &b.plan, &b.status, &b.grade] {
+            assert_eq!(t.text, None, "№{:?} text kept", b.number());
+        }
+        for (x, y) in a.indicators.iter().zip(&b.indicators) {
+            assert_eq!(x.name.text, y.name.text);
+            assert_eq!(x.base.value, y.base.value);
+            assert_eq!(x.target_total.value, y.target_total.value);
+            let targets = |i: &shinchoku::model::Indicator| {
+                i.targets
+                    .iter()
+                    .map(|f| f.value.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(targets(x), targets(y));
+            assert_eq!(x.actuals[0].value, y.actuals[0].value, "R1 actual kept");
+            assert_eq!(y.actuals[1].value, Value::Blank, "R2 actual emptied");
+        }
+    }
+    let facts = facts(&dir.path().join("next/r2.xlsx"));
+    for s in facts["sheets"].as_array().unwrap() {
+        assert_eq!(s["protected"], true, "{}", s["name"]);
+        assert_eq!(s["values"]["W3"], "R2年度\n年度実績");
+        assert_eq!(s["values"]["X3"], "R3年度\n年度計画");
+        let unlocked: Vec<&str> = s["unlocked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        // Inputs (R2 actual, text columns) are editable; formulas and headers are not.
+        for cell in ["M6", "W5", "X5", "V5", "U5"] {
+            assert!(unlocked.contains(&cell), "{} {cell} locked", s["name"]);
+        }
+        for cell in s["formulas"].as_object().unwrap().keys() {
+            assert!(!unlocked.contains(&cell.as_str()), "{cell} unlocked");
+        }
+        assert!(!unlocked.contains(&"W3"));
+    }
+    // The R2 formulas look at the R2 column (M).
+    let s1 = &facts["sheets"][0];
+    assert_eq!(
+        s1["formulas"]["R5"],
+        "=IF(ISNUMBER(M6),IF(ISNUMBER(K5),ROUND(M6-K5,0),M6),\"-\")"
+    );
+    assert_eq!(s1["values"]["R5"], "-");
+}
+
+#[test]
+fn filled_r2_workbook_reports_r2_figures() {
+    let dir = next_cycle();
+    let (_, next) = read(&dir.path().join("next/r2.xlsx"), None);
+    // №55 ふるさと納税 (ratio, given total, annual): the department types R2 target and actual.
+    let (sheet, item) = next.items().find(|(_, i)| i.number() == Some(55)).unwrap();
+    let ind = &item.indicators[0];
+    let cell = |f: &shinchoku::model::Field| {
+        let at = f.at.as_ref().expect("read from a cell");
+        a1(at.row, at.col)
+    };
+    let (target, actual) = (cell(&ind.targets[1]), cell(&ind.actuals[1]));
+    let fill = Command::new("python3")
+        .arg(root().join("tests/py/fill_cells.py"))
+        .arg(dir.path().join("next/r2.xlsx"))
+        .arg(dir.path().join("filled.xlsx"))
+        .args([&sheet.name, &target, "77000", &sheet.name, &actual, "80000"])
+        .output()
+        .unwrap();
+    assert!(fill.status.success(), "{:?}", text(&fill));
+    let run = shinchoku(
+        dir.path(),
+        &["report", "filled.xlsx", "--year", "R2", "--out", "r2out"],
+    );
+    assert_ne!(run.status.code(), Some(2), "{:?}", text(&run));
+    let (year, out) = read(&dir.path().join("r2out/report.xlsx"), None);
+    assert_eq!(year, Year::new(2).unwrap());
+    let (_, item) = out.items().find(|(_, i)| i.number() == Some(55)).unwrap();
+    let ind = &item.indicators[0];
+    let n = |s: &str| Value::Number(s.parse().unwrap());
+    // 80,000 / 77,000 → 103.9; 80,000 − 58,611 = 21,389; (59,280 + 80,000) / 385,000 → 36.2.
+    assert_eq!(ind.rate_year.value, n("103.9"));
+    assert_eq!(ind.effect.value, n("21389"));
+    assert_eq!(ind.actual_total.value, n("139280"));
+    assert_eq!(ind.rate_total.value, n("36.2"));
+}
+
+#[test]
+fn blank_template_has_the_layout_sheets_protected() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = shinchoku(dir.path(), &["template", "--out", "blank.xlsx"]);
+    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    let facts = facts(&dir.path().join("blank.xlsx"));
+    let sheets = facts["sheets"].as_array().unwrap();
+    assert_eq!(sheets.len(), 4);
+    for s in sheets {
+        assert_eq!(s["protected"], true);
+        assert_eq!(s["values"]["W3"], "R1年度\n年度実績");
+        // Every derived cell is a formula showing "-" until the inputs are typed.
+        let formulas = s["formulas"].as_object().unwrap();
+        assert!(formulas.len() >= 40, "{}", formulas.len());
+        for cell in formulas.keys() {
+            assert_eq!(s["values"][cell], "-", "{cell}");
+        }
+        assert_eq!(s["paper_size"], 8);
+    }
+}
