@@ -610,7 +610,15 @@ fn parse_item(
     text_field: &dyn Fn(u32, u32) -> TextField,
     layout: &Layout,
 ) -> Item {
-    let opt_text = |col: Option<u32>| col.map(|c| text_field(s, c)).unwrap_or_default();
+    // Item-level cells keep their place even when blank, so a finding about a missing
+    // 年度計画 can name the cell to fill in.
+    let opt_text = |col: Option<u32>| {
+        col.map(|c| TextField {
+            at: Some(at(s, c)),
+            ..text_field(s, c)
+        })
+        .unwrap_or_default()
+    };
     let mut item = Item {
         no: field(grid, s, cols.no, at),
         name: opt_text(cols.name),

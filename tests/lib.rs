@@ -1,5 +1,7 @@
 //! Integration tests: the real binary and library on real .xlsx files.
 
+mod checks;
 mod fixture;
 mod pipeline;
+mod robust;
 mod seed;
