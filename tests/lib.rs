@@ -2,6 +2,7 @@
 
 mod checks;
 mod fixture;
+mod output;
 mod pipeline;
 mod robust;
 mod seed;
