@@ -31,7 +31,8 @@ impl Change {
         Finding {
             code: self.code,
             at: self.at.clone(),
-            found: Some(self.old.clone()),
+            // A blank cell was found as nothing: null in findings.json, not "".
+            found: Some(self.old.clone()).filter(|s| !s.is_empty()),
             message: self.reason.clone(),
         }
     }

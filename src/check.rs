@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// Runs every check over the report for `year`.
 pub fn check(report: &Report, calc: &Calculation, year: Year) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut seen: HashMap<u32, String> = HashMap::new();
+    let mut seen: HashMap<u32, (String, String)> = HashMap::new();
     for (si, sheet) in report.sheets.iter().enumerate() {
         for (ci, section) in sheet.sections.iter().enumerate() {
             for (ii, item) in section.items.iter().enumerate() {
@@ -219,7 +219,7 @@ fn text_location(t: &TextField, item: Option<u32>, indicator: Option<&str>) -> L
         .unwrap_or_default()
 }
 
-fn check_item_no(item: &Item, seen: &mut HashMap<u32, String>, out: &mut Vec<Finding>) {
+fn check_item_no(item: &Item, seen: &mut HashMap<u32, (String, String)>, out: &mut Vec<Finding>) {
     let loc = field_location(&item.no, item.number(), None);
     match item.number() {
         Some(n) => {
@@ -228,15 +228,21 @@ fn check_item_no(item: &Item, seen: &mut HashMap<u32, String>, out: &mut Vec<Fin
                 loc.sheet.clone().unwrap_or_default(),
                 loc.a1().unwrap_or_default()
             );
-            if let Some(first) = seen.get(&n) {
+            if let Some((file, first)) = seen.get(&n) {
+                // Name the first file too when the duplicate comes from another input.
+                let first = if *file == loc.file {
+                    first.clone()
+                } else {
+                    format!("{file} {first}")
+                };
                 out.push(Finding::new(
                     Code::DuplicateItem,
                     loc,
                     Some(n.to_string()),
-                    &[&n.to_string(), first],
+                    &[&n.to_string(), &first],
                 ));
             } else {
-                seen.insert(n, here);
+                seen.insert(n, (loc.file.clone(), here));
             }
         }
         None => {

@@ -206,11 +206,11 @@ pub fn render_text(findings: &[Finding]) -> String {
         let key = (f.at.file.clone(), f.at.sheet.clone());
         if group.as_ref() != Some(&key) {
             out.push_str(&format!(
-                "{} {}\n",
+                "{}{}\n",
                 key.0,
                 key.1
                     .as_deref()
-                    .map(|s| format!("[{s}]"))
+                    .map(|s| format!(" [{s}]"))
                     .unwrap_or_default()
             ));
             group = Some(key);

@@ -428,3 +428,18 @@ fn every_registry_code_has_a_test_here() {
         assert!(source.contains(&name), "no test for {}", code.as_str());
     }
 }
+
+#[test]
+fn e101_duplicate_item_across_two_inputs_names_the_first_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = workbook_bytes(&small_report(&[55]));
+    std::fs::write(dir.path().join("a.xlsx"), &bytes).unwrap();
+    std::fs::write(dir.path().join("b.xlsx"), &bytes).unwrap();
+    let out = crate::fixture::shinchoku(dir.path(), &["check", "a.xlsx", "b.xlsx"]);
+    let (stdout, stderr) = crate::fixture::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("b.xlsx [大分類3]\n  №55\n    E101 エラー A5: 項目№55が重複しています（最初は a.xlsx 大分類3 A5）\n"),
+        "{stdout}"
+    );
+}
