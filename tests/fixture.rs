@@ -91,12 +91,21 @@ pub fn repack(
     order: Option<&[usize]>,
     edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>,
 ) -> Vec<u8> {
+    repack_with(bytes, order, zip::CompressionMethod::Deflated, edit)
+}
+
+/// [`repack`] with the parts stored by `method` (Stored is fast: no compression).
+pub fn repack_with(
+    bytes: &[u8],
+    order: Option<&[usize]>,
+    method: zip::CompressionMethod,
+    edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>,
+) -> Vec<u8> {
     use std::io::{Read, Write};
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
     let all: Vec<usize> = (0..zip.len()).collect();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+    let options = zip::write::SimpleFileOptions::default().compression_method(method);
     for &i in order.unwrap_or(&all) {
         let mut part = zip.by_index(i).expect("a part");
         let name = part.name().expect("a name").to_string();

@@ -3,7 +3,7 @@
 //! read to the same figures as the sample.
 
 use crate::fixture::{
-    defaults, repack, root, sample, shinchoku, small_report, text, workbook_bytes,
+    defaults, repack, repack_with, root, sample, shinchoku, small_report, text, workbook_bytes,
 };
 use shinchoku::finding::Code;
 use shinchoku::model::{Report, Value};
@@ -271,42 +271,77 @@ impl Rng {
 fn ten_thousand_mutated_workbooks_never_panic_or_hang() {
     let base = small();
     let layout = shinchoku::layout::Layout::builtin();
-    let parts = zip::ZipArchive::new(std::io::Cursor::new(&base))
-        .unwrap()
-        .len();
+    let names: Vec<String> = {
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(&base)).unwrap();
+        zip.file_names().map(|n| n.unwrap().to_string()).collect()
+    };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.xlsx");
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
-    let (mut flipped, mut truncated, mut shuffled) = (0, 0, 0);
+    // 32 copies with the zip entries in shuffled orders, made once.
+    let shuffled_pool: Vec<Vec<u8>> = (0..32)
+        .map(|_| {
+            let mut order: Vec<usize> = (0..names.len()).collect();
+            for i in (1..order.len()).rev() {
+                order.swap(i, rng.below(i + 1));
+            }
+            repack(&base, Some(&order), &|_, d| d)
+        })
+        .collect();
+    let mut counts = [0usize; 4];
     let (mut read_ok, mut refused) = (0, 0);
     let mut slowest = std::time::Duration::ZERO;
     let start = std::time::Instant::now();
     let mut panics = Vec::new();
     for case in 0..10_000 {
-        let mut bytes = base.clone();
-        match case % 3 {
+        let kind = case % 4;
+        counts[kind] += 1;
+        let bytes = match kind {
+            // Flipped bits anywhere in the file.
             0 => {
-                flipped += 1;
+                let mut b = base.clone();
                 for _ in 0..1 + rng.below(8) {
-                    let i = rng.below(bytes.len());
-                    bytes[i] ^= 1 << rng.below(8);
+                    let i = rng.below(b.len());
+                    b[i] ^= 1 << rng.below(8);
                 }
+                b
             }
-            1 => {
-                truncated += 1;
-                bytes.truncate(rng.below(bytes.len()));
+            // Cut off anywhere.
+            1 => base[..rng.below(base.len())].to_vec(),
+            // Entries shuffled, then one bit flipped.
+            2 => {
+                let mut b = shuffled_pool[rng.below(shuffled_pool.len())].clone();
+                let i = rng.below(b.len());
+                b[i] ^= 1 << rng.below(8);
+                b
             }
+            // A part's XML damaged (bytes flipped, cut or repeated), re-zipped validly.
             _ => {
-                shuffled += 1;
-                let mut order: Vec<usize> = (0..parts).collect();
-                for i in (1..order.len()).rev() {
-                    order.swap(i, rng.below(i + 1));
-                }
-                bytes = repack(&base, Some(&order), &|_, d| d);
-                let i = rng.below(bytes.len());
-                bytes[i] ^= 1 << rng.below(8);
+                let target = names[rng.below(names.len())].clone();
+                let (a, b, c) = (rng.next(), rng.next(), rng.next());
+                repack_with(
+                    &base,
+                    None,
+                    zip::CompressionMethod::Stored,
+                    &move |name, mut d| {
+                        if name != target || d.is_empty() {
+                            return d;
+                        }
+                        let i = (a % d.len() as u64) as usize;
+                        match b % 3 {
+                            0 => d[i] ^= 1 << (c % 8),
+                            1 => d.truncate(i),
+                            _ => {
+                                let end = (i + 1 + (c % 200) as usize).min(d.len());
+                                let chunk = d[i..end].to_vec();
+                                d.splice(i..i, chunk);
+                            }
+                        }
+                        d
+                    },
+                )
             }
-        }
+        };
         std::fs::write(&path, &bytes).unwrap();
         let t = std::time::Instant::now();
         let result = std::panic::catch_unwind(|| shinchoku::read::read_workbook(&path, &layout));
@@ -319,8 +354,12 @@ fn ten_thousand_mutated_workbooks_never_panic_or_hang() {
     }
     let total = start.elapsed();
     println!(
-        "mutations: {flipped} flipped, {truncated} truncated, {shuffled} shuffled+flipped; \
+        "mutations: {} flipped, {} truncated, {} shuffled+flipped, {} XML-damaged; \
          {read_ok} read, {refused} refused, {} panicked; slowest {slowest:?}, total {total:?}",
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3],
         panics.len()
     );
     assert!(panics.is_empty(), "panicked on cases {panics:?}");
