@@ -183,6 +183,28 @@ fn baseline_hides_what_an_earlier_run_found() {
     let codes: Vec<&str> = rows.iter().map(|r| r["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["E104"], "{stdout}");
 
+    // report counts only the new findings but still records them all for the next baseline.
+    let report = shinchoku(
+        dir.path(),
+        &[
+            "report",
+            "mine-r1.xlsx",
+            "--out",
+            "second",
+            "--baseline",
+            "first/findings.json",
+        ],
+    );
+    let (stdout, _) = text(&report);
+    assert_eq!(report.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("エラー 0 件、警告 0 件、情報 0 件"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("既出の 34 件は数えていません"), "{stdout}");
+    let all = std::fs::read_to_string(dir.path().join("second/findings.json")).unwrap();
+    assert_eq!(assert_findings_shape(&all).len(), 34);
+
     std::fs::write(dir.path().join("broken.json"), "{not json").unwrap();
     let bad = shinchoku(
         dir.path(),
