@@ -368,3 +368,19 @@ fn ten_thousand_mutated_workbooks_never_panic_or_hang() {
         "slowest case {slowest:?}"
     );
 }
+
+#[test]
+fn a_file_over_200_mb_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // A sparse file: its size is checked before a byte of it is read.
+    let f = std::fs::File::create(dir.path().join("big.xlsx")).unwrap();
+    f.set_len(shinchoku::guard::MAX_FILE + 1).unwrap();
+    drop(f);
+    let out = shinchoku(dir.path(), &["check", "big.xlsx"]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("E007") && stderr.contains("ファイルの大きさ 209715201 バイト"),
+        "{stderr}"
+    );
+}
