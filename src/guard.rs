@@ -443,6 +443,91 @@ mod tests {
         assert_eq!(attribute("<sst>", "count"), None);
     }
 
+    /// A compound file with one small stream `Workbook` (kept in the mini stream, as streams
+    /// under 4096 bytes are): header, FAT, directory, mini stream and mini FAT sectors.
+    fn tiny_cfb(workbook: &[u8]) -> Vec<u8> {
+        assert!(workbook.len() <= 512);
+        let mut b = vec![0u8; 512 * 5];
+        b[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        let put =
+            |b: &mut Vec<u8>, at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        b[0x1E] = 9; // 512-byte sectors
+        b[0x20] = 6; // 64-byte mini sectors
+        put(&mut b, 0x2C, 1); // one FAT sector
+        put(&mut b, 0x30, 1); // directory at sector 1
+        put(&mut b, 0x38, 4096); // mini stream cutoff
+        put(&mut b, 0x3C, 3); // mini FAT at sector 3
+        put(&mut b, 0x40, 1);
+        put(&mut b, 0x44, END_OF_CHAIN);
+        for i in 0..109 {
+            put(&mut b, 0x4C + 4 * i, 0xFFFF_FFFF);
+        }
+        put(&mut b, 0x4C, 0); // the FAT is sector 0
+        let sector = |n: usize| 512 * (n + 1);
+        // FAT: sector 0 is the FAT, 1..3 each end their chain.
+        put(&mut b, sector(0), 0xFFFF_FFFD);
+        for n in 1..4 {
+            put(&mut b, sector(0) + 4 * n, END_OF_CHAIN);
+        }
+        for n in 4..128 {
+            put(&mut b, sector(0) + 4 * n, 0xFFFF_FFFF);
+        }
+        let entry = |b: &mut Vec<u8>, i: usize, name: &str, typ: u8, start: u32, size: u32| {
+            let at = sector(1) + 128 * i;
+            let utf16: Vec<u8> = name
+                .encode_utf16()
+                .chain([0])
+                .flat_map(u16::to_le_bytes)
+                .collect();
+            b[at..at + utf16.len()].copy_from_slice(&utf16);
+            b[at + 64..at + 66].copy_from_slice(&(utf16.len() as u16).to_le_bytes());
+            b[at + 66] = typ;
+            b[at + 116..at + 120].copy_from_slice(&start.to_le_bytes());
+            b[at + 120..at + 124].copy_from_slice(&size.to_le_bytes());
+        };
+        entry(&mut b, 0, "Root Entry", 5, 2, 512);
+        entry(&mut b, 1, "Workbook", 2, 0, workbook.len() as u32);
+        b[sector(2)..sector(2) + workbook.len()].copy_from_slice(workbook);
+        // Mini FAT: the stream's mini sectors chained in order.
+        let minis = workbook.len().div_ceil(64);
+        for m in 0..minis {
+            let next = if m + 1 == minis {
+                END_OF_CHAIN
+            } else {
+                m as u32 + 1
+            };
+            put(&mut b, sector(3) + 4 * m, next);
+        }
+        b
+    }
+
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        [
+            &typ.to_le_bytes()[..],
+            &(data.len() as u16).to_le_bytes(),
+            data,
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn a_small_xls_stream_in_the_mini_stream_is_checked_too() {
+        let bof = record(0x0809, &[0, 6, 5, 0, 0, 0, 0, 0]);
+        let eof = record(0x000A, &[]);
+        let dims = |last_row: u32| {
+            let d = [0u32.to_le_bytes(), last_row.to_le_bytes()].concat();
+            record(0x0200, &[&d[..], &[0, 0, 10, 0, 0, 0]].concat())
+        };
+        let sane = [bof.clone(), dims(100), eof.clone()].concat();
+        let file = tiny_cfb(&sane);
+        let cfb = Cfb::open(&file).expect("a compound file");
+        assert_eq!(cfb.stream(&["Workbook"]), Some(sane.clone()));
+        assert!(check_xls(Path::new("ok.xls"), &tiny_cfb(&sane)).is_ok());
+        let giant = [bof, dims(u32::MAX), eof].concat();
+        let e = check_xls(Path::new("giant.xls"), &tiny_cfb(&giant)).unwrap_err();
+        assert!(e.to_string().contains("シートの範囲"), "{e}");
+    }
+
     #[test]
     fn a_non_zip_tail_is_refused_as_truncated() {
         let e = check_xlsx(Path::new("x.xlsx"), b"PK\x03\x04 not really").unwrap_err();
