@@ -31,7 +31,8 @@ impl Change {
         Finding {
             code: self.code,
             at: self.at.clone(),
-            found: Some(self.old.clone()),
+            // A blank cell was found as nothing: null in findings.json, not "".
+            found: Some(self.old.clone()).filter(|s| !s.is_empty()),
             message: self.reason.clone(),
         }
     }
@@ -95,13 +96,19 @@ fn location(f: &Field, item: Option<u32>, indicator: Option<&str>) -> Location {
         .unwrap_or_default()
 }
 
-/// The code for a number that was typed as text: minus signs get their own.
+/// The code for a number that was typed as text: a minus sign (▲, −, ‐ …) first, then
+/// full-width digits, else a plain text number.
 fn form_code(text: &str) -> Code {
     let s = squash(text);
     if s.starts_with(['△', '▲'])
         || s.starts_with(|c: char| c != '+' && !c.is_ascii_digit() && c != '.')
     {
         Code::MinusSign
+    } else if text
+        .chars()
+        .any(|c| ('０'..='９').contains(&c) || matches!(c, '，' | '．' | '％' | '＋'))
+    {
+        Code::FullWidthNumber
     } else {
         Code::TextNumber
     }

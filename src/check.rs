@@ -3,7 +3,7 @@
 
 use crate::calc::{target_sum, Calculation, Figure};
 use crate::finding::{Code, Finding, Location};
-use crate::model::{Field, Item, Report, TextField, Value, Year};
+use crate::model::{Field, Indicator, Item, Report, TextField, Value, Year};
 use crate::rules::{RateRule, TotalRule};
 use crate::value::{format_report, squash};
 use std::collections::HashMap;
@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// Runs every check over the report for `year`.
 pub fn check(report: &Report, calc: &Calculation, year: Year) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut seen: HashMap<u32, String> = HashMap::new();
+    let mut seen: HashMap<u32, (String, String)> = HashMap::new();
     for (si, sheet) in report.sheets.iter().enumerate() {
         for (ci, section) in sheet.sections.iter().enumerate() {
             for (ii, item) in section.items.iter().enumerate() {
@@ -40,16 +40,33 @@ pub fn check(report: &Report, calc: &Calculation, year: Year) -> Vec<Finding> {
                             out.push(Finding::new(code, loc(f), Some(t.clone()), &[t]));
                         }
                     }
-                    // A target for the report year but no actual.
-                    let actual = &ind.actuals[n];
-                    if ind.targets[n].value.number().is_some() && actual.value == Value::Blank {
-                        out.push(Finding::new(
-                            Code::MissingActual,
-                            loc(actual),
-                            None,
-                            &[&year.to_string()],
-                        ));
+                    // A target for the report year (or an earlier one) but no actual.
+                    for (y, when) in Year::ALL.iter().enumerate().take(n + 1) {
+                        let a = &ind.actuals[y];
+                        if ind.targets[y].value.number().is_some() && a.value == Value::Blank {
+                            out.push(Finding::new(
+                                Code::MissingActual,
+                                loc(a),
+                                None,
+                                &[&when.to_string()],
+                            ));
+                        }
                     }
+                    // An actual for a year after the report year.
+                    for (y, when) in Year::ALL.iter().enumerate().skip(n + 1) {
+                        let a = &ind.actuals[y];
+                        if let Value::Number(d) = a.value {
+                            let shown = d.normalize().to_string();
+                            out.push(Finding::new(
+                                Code::FutureActual,
+                                loc(a),
+                                Some(a.found.display()),
+                                &[&when.to_string(), &year.to_string(), &shown],
+                            ));
+                        }
+                    }
+                    check_base_and_kubun(ind, no, name, &mut out);
+                    let actual = &ind.actuals[n];
                     if let (TotalRule::Given, Some(sum), Some(total)) = (
                         d.rule.total,
                         target_sum(ind),
@@ -90,7 +107,7 @@ pub fn check(report: &Report, calc: &Calculation, year: Year) -> Vec<Finding> {
                                 Code::PastFinalTarget,
                                 loc(actual),
                                 Some(sa.clone()),
-                                &[&sa, &st],
+                                &[&sa, &st, &year.to_string()],
                             ));
                         }
                     }
@@ -100,7 +117,7 @@ pub fn check(report: &Report, calc: &Calculation, year: Year) -> Vec<Finding> {
                             out.push(Finding::new(
                                 Code::RatioOnLowerIsBetter,
                                 loc(&ind.targets[4]),
-                                None,
+                                Some(st.clone()),
                                 &[&st, &sb],
                             ));
                         }
@@ -109,19 +126,23 @@ pub fn check(report: &Report, calc: &Calculation, year: Year) -> Vec<Finding> {
                         let how = format!(
                             "{}・{}・{}・小数{}桁{}",
                             match d.rule.rate {
-                                RateRule::Ratio => "ratio",
-                                RateRule::Improve => "improve",
+                                RateRule::Ratio => "達成率は実績÷目標（ratio）",
+                                RateRule::Improve => "達成率は基準からの改善幅（improve）",
                             },
                             match d.rule.total {
-                                TotalRule::Given => "given",
-                                TotalRule::None => "none",
+                                TotalRule::Given => "合計は入力値（given）",
+                                TotalRule::None => "合計なし（none）",
                             },
                             match d.rule.actual {
-                                crate::rules::ActualRule::Annual => "annual",
-                                crate::rules::ActualRule::Cumulative => "cumulative",
+                                crate::rules::ActualRule::Annual => "実績は年度ごと（annual）",
+                                crate::rules::ActualRule::Cumulative => "実績は累計（cumulative）",
                             },
                             d.rule.decimals,
-                            if d.rule.percent { "・percent" } else { "" }
+                            if d.rule.percent {
+                                "・割合（percent）"
+                            } else {
+                                ""
+                            }
                         );
                         out.push(Finding::new(
                             Code::UndeclaredRule,
@@ -150,6 +171,42 @@ pub fn check(report: &Report, calc: &Calculation, year: Year) -> Vec<Finding> {
     out
 }
 
+/// The 29基準 printed twice must agree; the 区分 cells must read 目標 / 実績.
+fn check_base_and_kubun(
+    ind: &Indicator,
+    no: Option<u32>,
+    name: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
+    if let (Some(b), Some(again)) = (ind.base.value.number(), ind.base_again.value.number()) {
+        if b != again {
+            let (sa, sb) = (again.normalize().to_string(), b.normalize().to_string());
+            out.push(Finding::new(
+                Code::BaseMismatch,
+                field_location(&ind.base_again, no, name),
+                Some(ind.base_again.found.display()),
+                &[&sa, &sb],
+            ));
+        }
+    }
+    // "実勢"/"実積" are corrected (and reported) by the change log.
+    let labels = [
+        (&ind.target_label, "目標", &["目標"][..]),
+        (&ind.actual_label, "実績", &["実績", "実勢", "実積"][..]),
+    ];
+    for (label, want, accepted) in labels {
+        let s = squash(label.as_str());
+        if !s.is_empty() && !accepted.contains(&s.as_str()) {
+            out.push(Finding::new(
+                Code::UnknownKubun,
+                text_location(label, no, name),
+                Some(label.as_str().to_string()),
+                &[label.as_str(), want],
+            ));
+        }
+    }
+}
+
 fn field_location(f: &Field, item: Option<u32>, indicator: Option<&str>) -> Location {
     f.at.as_ref()
         .map(|a| Location::cell(a, item, indicator))
@@ -162,7 +219,7 @@ fn text_location(t: &TextField, item: Option<u32>, indicator: Option<&str>) -> L
         .unwrap_or_default()
 }
 
-fn check_item_no(item: &Item, seen: &mut HashMap<u32, String>, out: &mut Vec<Finding>) {
+fn check_item_no(item: &Item, seen: &mut HashMap<u32, (String, String)>, out: &mut Vec<Finding>) {
     let loc = field_location(&item.no, item.number(), None);
     match item.number() {
         Some(n) => {
@@ -171,15 +228,21 @@ fn check_item_no(item: &Item, seen: &mut HashMap<u32, String>, out: &mut Vec<Fin
                 loc.sheet.clone().unwrap_or_default(),
                 loc.a1().unwrap_or_default()
             );
-            if let Some(first) = seen.get(&n) {
+            if let Some((file, first)) = seen.get(&n) {
+                // Name the first file too when the duplicate comes from another input.
+                let first = if *file == loc.file {
+                    first.clone()
+                } else {
+                    format!("{file} {first}")
+                };
                 out.push(Finding::new(
                     Code::DuplicateItem,
                     loc,
                     Some(n.to_string()),
-                    &[&n.to_string(), first],
+                    &[&n.to_string(), &first],
                 ));
             } else {
-                seen.insert(n, here);
+                seen.insert(n, (loc.file.clone(), here));
             }
         }
         None => {
@@ -223,7 +286,9 @@ fn check_item_texts(item: &Item, out: &mut Vec<Finding>) {
         ));
     }
     let status = squash(item.status.as_str());
-    let settled = status == "達成" || status == "休止" || status.contains("統合");
+    // A paused item or one merged into another has no next-year work; an achieved one still
+    // runs to R5, so its missing plan is reported.
+    let settled = status == "休止" || status.contains("統合");
     if item
         .plan
         .text

@@ -47,6 +47,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// An earlier run's findings.json: findings already in it are not shown again.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
         /// Options shared with the other commands.
         #[command(flatten)]
         common: Common,
@@ -66,6 +69,10 @@ pub enum Command {
         /// Top-right document number of the first sheet (e.g. 資料２).
         #[arg(long = "doc-no")]
         doc_no: Option<String>,
+        /// An earlier run's findings.json: the summary counts only findings not in it
+        /// (DIR/findings.json still lists all).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
         /// Options shared with the other commands.
         #[command(flatten)]
         common: Common,

@@ -74,6 +74,17 @@ pub enum Error {
         /// What the system said.
         detail: String,
     },
+    /// The workbook has no sheet, or no sheet holds any cell.
+    #[error("E020 ブックが空です（シートにセルが一つもありません）: {0}")]
+    EmptyWorkbook(PathBuf),
+    /// The `--baseline` findings file cannot be read.
+    #[error("E021 比較用の findings.json（--baseline）を読み込めません: {path}: {detail}")]
+    Baseline {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
 }
 
 /// Shorthand for results that may stop the run.

@@ -67,19 +67,23 @@ registry! {
     DerivedDiffers = "W201", Warning, "{0}の入力値 {1} が再計算値 {2} と異なります（再計算値に修正）";
     TotalNotSum = "W202", Warning, "合計 {0} が年度目標の和 {1} と一致しません";
     PercentOver100 = "W203", Warning, "割合の指標で実績 {0} が100を超えています";
-    PastFinalTarget = "W204", Warning, "実績 {0} が初年度で既に最終目標（R5）{1} を超えています";
+    PastFinalTarget = "W204", Warning, "実績 {0} が最終年度より前（{2}）に既に最終目標（R5）{1} を超えています";
     AchievedBelowTarget = "W205", Warning, "達成状況が「達成」ですが年度目標達成率が {0} で100未満です";
     SameResultsAndPlan = "W206", Warning, "年度実績と年度計画が同じ文章です";
     MissingPlan = "W207", Warning, "年度計画が入力されていません";
     RatioOnLowerIsBetter = "W208", Warning, "最終目標 {0} が基準 {1} を下回る（少ないほど良い）指標に比率の計算式（実績÷目標）が使われています";
     TextInNumberCell = "W209", Warning, "数値欄に文字「{0}」が入力されています（計算には使いません）";
     KubunTypo = "W210", Warning, "区分「{0}」を「{1}」に修正しました";
+    BaseMismatch = "W211", Warning, "実績行の29基準 {0} が目標行の29基準 {1} と異なります（計算には目標行を使います）";
+    UnknownKubun = "W212", Warning, "区分「{0}」は「{1}」ではありません";
+    FutureActual = "W213", Warning, "報告年度 {1} より後の{0}の実績 {2} が入力されています（計算には使いません）";
     TextNumber = "I301", Info, "文字列として入力された数値「{0}」を数値 {1} に修正しました";
     MinusSign = "I302", Info, "負の数の表記「{0}」を数値 {1} に修正しました（△で表示）";
     HalfWidthGrade = "I303", Info, "評価「{0}」を全角「{1}」に修正しました";
-    UndeclaredRule = "I304", Info, "計算規則が未宣言のため推定しました（{0}）";
+    UndeclaredRule = "I304", Info, "計算規則が規則ファイルに宣言されていないため推定しました（{0}）";
     SheetSkipped = "I305", Info, "報告書の表が見つからないシートを読み飛ばしました";
     DerivedFilled = "I306", Info, "空欄だった{0}を再計算値 {1} で補いました";
+    FullWidthNumber = "I307", Info, "全角で入力された数値「{0}」を数値 {1} に修正しました";
 }
 
 /// Where a finding or change is: file, sheet, cell, item № and indicator.
@@ -199,6 +203,100 @@ pub fn to_json(findings: &[Finding]) -> String {
 pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     let n = |s| findings.iter().filter(|f| f.severity() == s).count();
     (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+}
+
+/// One object of a findings.json, as read back for `--baseline`.
+#[derive(serde::Deserialize)]
+struct SeenFinding {
+    code: String,
+    file: String,
+    sheet: Option<String>,
+    cell: Option<String>,
+    item: Option<u32>,
+    indicator: Option<String>,
+    found: Option<String>,
+}
+
+/// What identifies a finding across runs: code, sheet, item №, indicator and the value as
+/// found; for a finding outside any item also the file name (without its folder) and cell.
+/// Cells are left out for item findings so that a row inserted above does not make every
+/// later finding look new, and folders are left out so a copied file still matches.
+type Key = (
+    String,
+    Option<String>,
+    Option<u32>,
+    Option<String>,
+    Option<String>,
+    Option<(String, Option<String>)>,
+);
+
+fn file_name(file: &str) -> String {
+    std::path::Path::new(file)
+        .file_name()
+        .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The findings of an earlier run (`--baseline findings.json`), to hide on a re-run.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    seen: std::collections::HashMap<Key, usize>,
+}
+
+impl Baseline {
+    /// Reads an earlier run's findings.json (SPEC §6).
+    ///
+    /// # Errors
+    /// [`crate::error::Error::Baseline`] when the file cannot be read or is not a findings array.
+    pub fn load(path: &std::path::Path) -> crate::error::Result<Baseline> {
+        let fail = |detail: String| crate::error::Error::Baseline {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+        let rows: Vec<SeenFinding> = serde_json::from_str(text.trim_start_matches('\u{FEFF}'))
+            .map_err(|e| fail(e.to_string()))?;
+        let mut seen = std::collections::HashMap::new();
+        for r in rows {
+            let outside = r.item.is_none().then(|| (file_name(&r.file), r.cell));
+            *seen
+                .entry((r.code, r.sheet, r.item, r.indicator, r.found, outside))
+                .or_insert(0) += 1;
+        }
+        Ok(Baseline { seen })
+    }
+
+    /// Splits `findings` into the new ones (kept, in order) and the number hidden. Each
+    /// finding of the baseline hides at most one finding of this run.
+    pub fn hide(&self, findings: Vec<Finding>) -> (Vec<Finding>, usize) {
+        let mut left = self.seen.clone();
+        let mut hidden = 0;
+        let kept = findings
+            .into_iter()
+            .filter(|f| {
+                let outside =
+                    f.at.item
+                        .is_none()
+                        .then(|| (file_name(&f.at.file), f.at.a1()));
+                let key = (
+                    f.code.as_str().to_string(),
+                    f.at.sheet.clone(),
+                    f.at.item,
+                    f.at.indicator.clone(),
+                    f.found.clone(),
+                    outside,
+                );
+                match left.get_mut(&key) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        hidden += 1;
+                        false
+                    }
+                    _ => true,
+                }
+            })
+            .collect();
+        (kept, hidden)
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod error;
 pub mod finding;
+pub mod guard;
 pub mod layout;
 pub mod model;
 pub mod read;
@@ -136,15 +137,23 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check {
             inputs,
             format,
+            baseline,
             common,
-        } => run_check(&inputs, format, &common),
+        } => run_check(&inputs, format, baseline.as_deref(), &common),
         Command::Report {
             inputs,
             out,
             date,
             doc_no,
+            baseline,
             common,
-        } => run_report(&inputs, &out, write::WriteOptions { date, doc_no }, &common),
+        } => run_report(
+            &inputs,
+            &out,
+            write::WriteOptions { date, doc_no },
+            baseline.as_deref(),
+            &common,
+        ),
         Command::Template(args) => run_template(&args),
     };
     match result {
@@ -206,46 +215,73 @@ fn exit_code(findings: &[Finding]) -> u8 {
     u8::from(findings.iter().any(|f| f.severity() == Severity::Error))
 }
 
-fn run_check(inputs: &[PathBuf], format: Format, common: &Common) -> Result<u8> {
-    let outcome = process(inputs, common)?;
-    match format {
-        Format::Json => println!("{}", finding::to_json(&outcome.findings)),
-        Format::Text => print!("{}", render_text(&outcome.findings)),
+/// The findings not already in the `--baseline` file (all of them without one), and how many
+/// were hidden.
+fn new_findings(findings: &[Finding], baseline: Option<&Path>) -> Result<(Vec<Finding>, usize)> {
+    match baseline {
+        Some(p) => Ok(finding::Baseline::load(p)?.hide(findings.to_vec())),
+        None => Ok((findings.to_vec(), 0)),
     }
-    Ok(exit_code(&outcome.findings))
 }
 
-/// Findings as terminal text: grouped by file and sheet, one line per finding, code first,
-/// then a count by severity.
+fn run_check(
+    inputs: &[PathBuf],
+    format: Format,
+    baseline: Option<&Path>,
+    common: &Common,
+) -> Result<u8> {
+    let outcome = process(inputs, common)?;
+    let (shown, hidden) = new_findings(&outcome.findings, baseline)?;
+    match format {
+        Format::Json => println!("{}", finding::to_json(&shown)),
+        Format::Text => {
+            print!("{}", render_text(&shown));
+            if baseline.is_some() {
+                println!("（--baseline にある既出の {hidden} 件は表示していません）");
+            }
+        }
+    }
+    Ok(exit_code(&shown))
+}
+
+/// Findings as terminal text: grouped by file and sheet, then by item №, one line per finding
+/// (code, severity, cell, indicator, message), then a count by severity.
 pub fn render_text(findings: &[Finding]) -> String {
     let mut out = String::new();
     let mut group: Option<(String, Option<String>)> = None;
+    let mut item_group: Option<Option<u32>> = None;
     for f in findings {
         let key = (f.at.file.clone(), f.at.sheet.clone());
         if group.as_ref() != Some(&key) {
             out.push_str(&format!(
-                "{} {}\n",
+                "{}{}\n",
                 key.0,
                 key.1
                     .as_deref()
-                    .map(|s| format!("[{s}]"))
+                    .map(|s| format!(" [{s}]"))
                     .unwrap_or_default()
             ));
             group = Some(key);
+            item_group = None;
         }
+        if item_group != Some(f.at.item) {
+            if let Some(n) = f.at.item {
+                out.push_str(&format!("  №{n}\n"));
+            }
+            item_group = Some(f.at.item);
+        }
+        let indent = if f.at.item.is_some() { "    " } else { "  " };
         let cell = f.at.a1().unwrap_or_else(|| "-".into());
-        let item = f.at.item.map(|n| format!(" №{n}")).unwrap_or_default();
         let ind =
             f.at.indicator
                 .as_deref()
                 .map(|s| format!(" {}", s.replace('\n', " ")))
                 .unwrap_or_default();
         out.push_str(&format!(
-            "  {} {} {}{}{}: {}\n",
+            "{indent}{} {} {}{}: {}\n",
             f.code.as_str(),
             f.severity().label(),
             cell,
-            item,
             ind,
             f.message
         ));
@@ -266,9 +302,11 @@ fn run_report(
     inputs: &[PathBuf],
     out: &Path,
     options: write::WriteOptions,
+    baseline: Option<&Path>,
     common: &Common,
 ) -> Result<u8> {
     let outcome = process(inputs, common)?;
+    let (shown, hidden) = new_findings(&outcome.findings, baseline)?;
     let targets = [
         out.join("report.xlsx"),
         out.join("changes.csv"),
@@ -301,12 +339,15 @@ fn run_report(
         .items()
         .map(|(_, i)| i.indicators.len())
         .sum();
-    let (e, w, i) = finding::counts(&outcome.findings);
+    let (e, w, i) = finding::counts(&shown);
     println!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。修正 {} 件、エラー {e} 件、警告 {w} 件、情報 {i} 件。",
         outcome.year,
         outcome.changes.len()
     );
+    if baseline.is_some() {
+        println!("（--baseline にある既出の {hidden} 件は数えていません。findings.json にはすべて記録しています）");
+    }
     for t in &targets {
         println!("  {}", t.display());
     }

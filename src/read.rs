@@ -86,14 +86,25 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
     if path.is_dir() {
         return Err(Error::IsDirectory(path.to_path_buf()));
     }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+    let io_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => Error::NotFound(path.to_path_buf()),
         _ => Error::Io {
             path: path.to_path_buf(),
             detail: e.to_string(),
         },
-    })?;
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > crate::guard::MAX_FILE {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            detail: format!("ファイルの大きさ {size} バイト"),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
     let grids = load_grids(path, bytes)?;
+    if grids.iter().all(|(_, g)| g.cells.is_empty()) {
+        return Err(Error::EmptyWorkbook(path.to_path_buf()));
+    }
     let mut input = Input {
         file: file.clone(),
         ..Input::default()
@@ -128,7 +139,8 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
         path: path.to_path_buf(),
         detail,
     };
-    if bytes.starts_with(b"PK\x03\x04") {
+    if bytes.starts_with(b"PK") {
+        crate::guard::check_xlsx(path, &bytes)?;
         let mut xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
             calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
             e => not_workbook(e.to_string()),
@@ -163,14 +175,16 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
         return Ok(grids);
     }
     if bytes.starts_with(&OLE_MAGIC) {
-        // An OLE container is either a legacy .xls or an encrypted (password-protected) .xlsx.
+        // An OLE container is either a legacy .xls or an encrypted (password-protected) .xlsx,
+        // which holds an `EncryptedPackage` stream: calamine's xlsx reader recognises that.
+        if let Err(calamine::XlsxError::Password) =
+            calamine::Xlsx::new(Cursor::new(bytes.as_slice()))
+        {
+            return Err(Error::Encrypted(path.to_path_buf()));
+        }
+        crate::guard::check_xls(path, &bytes)?;
         let mut xls = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| match e {
             calamine::XlsError::Password => Error::Encrypted(path.to_path_buf()),
-            e if e.to_string().contains("Workbook")
-                || e.to_string().contains("EncryptedPackage") =>
-            {
-                Error::Encrypted(path.to_path_buf())
-            }
             e => not_workbook(e.to_string()),
         })?;
         let mut grids = Vec::new();
@@ -596,7 +610,15 @@ fn parse_item(
     text_field: &dyn Fn(u32, u32) -> TextField,
     layout: &Layout,
 ) -> Item {
-    let opt_text = |col: Option<u32>| col.map(|c| text_field(s, c)).unwrap_or_default();
+    // Item-level cells keep their place even when blank, so a finding about a missing
+    // 年度計画 can name the cell to fill in.
+    let opt_text = |col: Option<u32>| {
+        col.map(|c| TextField {
+            at: Some(at(s, c)),
+            ..text_field(s, c)
+        })
+        .unwrap_or_default()
+    };
     let mut item = Item {
         no: field(grid, s, cols.no, at),
         name: opt_text(cols.name),

@@ -251,6 +251,32 @@ mod tests {
         }
 
         #[test]
+        fn number_like_text_never_panics(s in "[0-9０-９,，.．△▲−‐ー\\-+%％ 　]{0,24}") {
+            let _ = parse_text(&s);
+        }
+
+        #[test]
+        fn typed_forms_of_a_report_number_parse_back(m in -10_000_000_000i64..10_000_000_000i64, dp in 0u32..4) {
+            // As a department types it: full-width digits, ▲ for minus, no space after the sign.
+            let d = Decimal::new(m, dp);
+            let shown = format_report(d, dp);
+            let full: String = shown
+                .chars()
+                .map(|c| match c {
+                    '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap(),
+                    ',' => '，',
+                    '.' => '．',
+                    other => other,
+                })
+                .collect();
+            let triangle = shown.replace("△ ", "▲");
+            let minus = shown.replace("△ ", "−");
+            for typed in [full, triangle, minus] {
+                prop_assert_eq!(parse_text(&typed), Value::Number(d.normalize()), "{}", typed);
+            }
+        }
+
+        #[test]
         fn f64_of_a_short_decimal_round_trips(m in -1_000_000_000i64..1_000_000_000i64, dp in 0u32..6) {
             let d = Decimal::new(m, dp).normalize();
             let f: f64 = d.to_string().parse().unwrap();

@@ -36,3 +36,130 @@ pub fn with_sample() -> tempfile::TempDir {
     std::fs::copy(sample(), dir.path().join("mine-r1.xlsx")).expect("copy sample");
     dir
 }
+
+/// Options with every setting at its default (built-in rules and layout, year from the file).
+pub fn defaults() -> shinchoku::cli::Common {
+    shinchoku::cli::Common {
+        year: None,
+        rules: None,
+        layout: None,
+    }
+}
+
+/// The sample as corrected by shinchoku (no form or derived-figure findings left).
+pub fn corrected_sample() -> shinchoku::model::Report {
+    shinchoku::process(&[sample()], &defaults())
+        .expect("the sample reads")
+        .output
+}
+
+/// A small report: the corrected sample cut down to the items `numbers`, each kept on its
+/// sheet and in its section; empty sheets and sections are dropped.
+pub fn small_report(numbers: &[u32]) -> shinchoku::model::Report {
+    let mut report = corrected_sample();
+    for sheet in &mut report.sheets {
+        for section in &mut sheet.sections {
+            section
+                .items
+                .retain(|i| i.number().is_some_and(|n| numbers.contains(&n)));
+        }
+        sheet.sections.retain(|s| !s.items.is_empty());
+    }
+    report.sheets.retain(|s| !s.sections.is_empty());
+    report
+}
+
+/// Writes `report` as an R1 workbook (derived cells recalculated) and returns its bytes.
+pub fn workbook_bytes(report: &shinchoku::model::Report) -> Vec<u8> {
+    let year = shinchoku::model::Year::ALL[0];
+    let calc = shinchoku::calc::recalculate(report, &shinchoku::rules::Rules::builtin(), year);
+    shinchoku::write::report_workbook(
+        report,
+        &calc,
+        &shinchoku::layout::Layout::builtin(),
+        year,
+        &Default::default(),
+        &[],
+        Path::new("small.xlsx"),
+    )
+    .expect("the report writes")
+}
+
+/// Rewrites a zip: every part passes through `edit` (name, bytes) → bytes, in `order` (indices
+/// into the original entries) or the original order.
+pub fn repack(
+    bytes: &[u8],
+    order: Option<&[usize]>,
+    edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>,
+) -> Vec<u8> {
+    repack_with(bytes, order, zip::CompressionMethod::Deflated, edit)
+}
+
+/// [`repack`] with the parts stored by `method` (Stored is fast: no compression).
+pub fn repack_with(
+    bytes: &[u8],
+    order: Option<&[usize]>,
+    method: zip::CompressionMethod,
+    edit: &dyn Fn(&str, Vec<u8>) -> Vec<u8>,
+) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let all: Vec<usize> = (0..zip.len()).collect();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(method);
+    for &i in order.unwrap_or(&all) {
+        let mut part = zip.by_index(i).expect("a part");
+        let name = part.name().expect("a name").to_string();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).expect("part reads");
+        out.start_file(name.clone(), options).expect("start part");
+        out.write_all(&edit(&name, data)).expect("write part");
+    }
+    out.finish().expect("zip finishes").into_inner()
+}
+
+/// Replaces the whole `<c r="A1" …>…</c>` element of cell `a1` in a sheet's XML.
+pub fn replace_cell(xml: &str, a1: &str, with: &str) -> String {
+    let start = xml
+        .find(&format!("<c r=\"{a1}\""))
+        .unwrap_or_else(|| panic!("cell {a1} not in the sheet"));
+    let rest = &xml[start..];
+    let open_end = rest.find('>').expect("tag ends");
+    let len = if rest[..open_end].ends_with('/') {
+        open_end + 1
+    } else {
+        rest.find("</c>").expect("cell ends") + 4
+    };
+    format!("{}{}{}", &xml[..start], with, &xml[start + len..])
+}
+
+/// The A1 cell of the first cell in a sheet's XML holding shared string `text`.
+pub fn cell_with_shared_string(bytes: &[u8], sheet_part: &str, text: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name)
+            .expect("part present")
+            .read_to_string(&mut s)
+            .expect("utf-8 part");
+        s
+    };
+    let strings = read("xl/sharedStrings.xml");
+    let index = strings
+        .split("<si>")
+        .skip(1)
+        .position(|si| si.contains(&format!(">{text}</t>")))
+        .unwrap_or_else(|| panic!("{text} not a shared string"));
+    let sheet = read(sheet_part);
+    let at = sheet
+        .find(&format!("t=\"s\"><v>{index}</v>"))
+        .unwrap_or_else(|| panic!("{text} not used in {sheet_part}"));
+    let start = sheet[..at].rfind("<c r=\"").expect("cell start") + 6;
+    sheet[start..start + sheet[start..].find('"').expect("ref ends")].to_string()
+}
+
+/// An inline-string cell element.
+pub fn inline_cell(a1: &str, text: &str) -> String {
+    format!("<c r=\"{a1}\" t=\"inlineStr\"><is><t>{text}</t></is></c>")
+}

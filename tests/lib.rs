@@ -1,8 +1,11 @@
 //! Integration tests: the real binary and library on real .xlsx files.
 
+mod checks;
 mod fixture;
 mod libreoffice;
+mod output;
 mod pipeline;
 mod report_format;
+mod robust;
 mod seed;
 mod template;
