@@ -4,6 +4,7 @@
 //! giant range), the table header is found by its labels, and every item block is walked with
 //! each value's provenance (file, sheet, A1 cell).
 
+use crate::changelog::{HistoryRow, HISTORY_SHEET};
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding, Location};
 use crate::layout::{matches, Layout};
@@ -12,7 +13,7 @@ use crate::model::{
 };
 use crate::value::{from_f64, parse_text, squash};
 use calamine::{Data, DataRef, Reader};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 use std::path::Path;
 
@@ -29,7 +30,8 @@ struct Merge {
 #[derive(Default)]
 struct Grid {
     cells: BTreeMap<(u32, u32), Found>,
-    merges: Vec<Merge>,
+    /// Merges by their top-left cell.
+    merges: HashMap<(u32, u32), Merge>,
 }
 
 impl Grid {
@@ -39,9 +41,7 @@ impl Grid {
     }
 
     fn merge_at(&self, row: u32, col: u32) -> Option<&Merge> {
-        self.merges
-            .iter()
-            .find(|m| m.first_row == row && m.first_col == col)
+        self.merges.get(&(row, col))
     }
 
     /// Rows that hold at least one cell in columns `..=last_col`.
@@ -74,6 +74,8 @@ pub struct Input {
     pub header_year: Option<(Year, String, CellRef)>,
     /// Findings made while reading.
     pub findings: Vec<Finding>,
+    /// The rows of a 変更履歴 sheet (a report written by an earlier run).
+    pub history: Vec<HistoryRow>,
 }
 
 /// Reads one workbook.
@@ -99,6 +101,10 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
         ..Input::default()
     };
     for (name, grid) in grids {
+        if name == HISTORY_SHEET {
+            input.history = history_rows(&grid);
+            continue;
+        }
         match parse_sheet(&file, &name, &grid, layout, &mut input) {
             Some(sheet) => input.report.sheets.push(sheet),
             None => input.findings.push(Finding::new(
@@ -118,6 +124,25 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
     }
     input.report.year = input.header_year.as_ref().map(|(y, _, _)| *y);
     Ok(input)
+}
+
+/// The rows of a 変更履歴 sheet below its header row, as written by
+/// [`crate::changelog::add_history_sheet`].
+fn history_rows(grid: &Grid) -> Vec<HistoryRow> {
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for ((r, c), v) in grid.cells.range((1, 0)..) {
+        let cells = rows.entry(*r).or_default();
+        let c = *c as usize;
+        if c < 11 {
+            if cells.len() <= c {
+                cells.resize(c + 1, String::new());
+            }
+            cells[c] = v.display();
+        }
+    }
+    rows.values()
+        .filter_map(|cells| HistoryRow::from_cells(cells))
+        .collect()
 }
 
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -151,11 +176,14 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
                 .merge_cells_by_sheet_name(&name)
                 .map_err(|e| not_workbook(e.to_string()))?
                 .into_iter()
-                .map(|d| Merge {
-                    first_row: d.start.0,
-                    first_col: d.start.1,
-                    last_row: d.end.0,
-                    last_col: d.end.1,
+                .map(|d| {
+                    let m = Merge {
+                        first_row: d.start.0,
+                        first_col: d.start.1,
+                        last_row: d.end.0,
+                        last_col: d.end.1,
+                    };
+                    ((m.first_row, m.first_col), m)
                 })
                 .collect();
             grids.push((name, grid));
@@ -183,11 +211,14 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
             let merges = xls.worksheet_merge_cells(&name).unwrap_or_default();
             grid.merges = merges
                 .into_iter()
-                .map(|d| Merge {
-                    first_row: d.start.0,
-                    first_col: d.start.1,
-                    last_row: d.end.0,
-                    last_col: d.end.1,
+                .map(|d| {
+                    let m = Merge {
+                        first_row: d.start.0,
+                        first_col: d.start.1,
+                        last_row: d.end.0,
+                        last_col: d.end.1,
+                    };
+                    ((m.first_row, m.first_col), m)
                 })
                 .collect();
             grids.push((name, grid));

@@ -54,6 +54,8 @@ pub struct WriteOptions {
     pub date: Option<String>,
     /// `--doc-no`: the top-right document number of the first sheet.
     pub doc_no: Option<String>,
+    /// The rows of the 変更履歴 sheet (earlier runs' and this run's).
+    pub history: Vec<crate::changelog::HistoryRow>,
 }
 
 /// The formats used in the report, built once from the layout.
@@ -136,6 +138,8 @@ pub fn report_workbook(
         ws.set_name(&sheet.name).map_err(err)?;
         write_sheet(ws, si, sheet, calc, layout, &formats, year, options).map_err(err)?;
     }
+    crate::changelog::add_history_sheet(&mut workbook, &options.history, &layout.font.name)
+        .map_err(err)?;
     workbook.save_to_buffer().map_err(err)
 }
 
