@@ -246,8 +246,10 @@ fn run_report(
     split: bool,
     common: &Common,
 ) -> Result<u8> {
-    let outcome = process(inputs, common)?;
+    let mut outcome = process(inputs, common)?;
     options.history = changelog::history(&outcome.history, &outcome.changes);
+    // The report as read is not written; free it before the workbook is built.
+    outcome.input = Report::default();
     let mut targets = vec![
         out.join("report.xlsx"),
         out.join("changes.csv"),

@@ -95,15 +95,15 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
             detail: e.to_string(),
         },
     })?;
-    let grids = load_grids(path, bytes)?;
     let mut input = Input {
         file: file.clone(),
         ..Input::default()
     };
-    for (name, grid) in grids {
+    // Each sheet is parsed as soon as it is loaded, so only one grid is in memory at a time.
+    load_grids(path, bytes, &mut |name, grid| {
         if name == HISTORY_SHEET {
             input.history = history_rows(&grid);
-            continue;
+            return;
         }
         match parse_sheet(&file, &name, &grid, layout, &mut input) {
             Some(sheet) => input.report.sheets.push(sheet),
@@ -118,7 +118,7 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
                 &[],
             )),
         }
-    }
+    })?;
     if input.report.sheets.is_empty() {
         return Err(Error::NoReportSheet(path.to_path_buf()));
     }
@@ -147,8 +147,9 @@ fn history_rows(grid: &Grid) -> Vec<HistoryRow> {
 
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Opens the workbook from its bytes and returns each sheet's grid, in sheet order.
-fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
+/// Opens the workbook from its bytes and hands each sheet's name and grid to `sheet`, in sheet
+/// order.
+fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) -> Result<()> {
     let not_workbook = |detail: String| Error::NotWorkbook {
         path: path.to_path_buf(),
         detail,
@@ -158,7 +159,6 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
             calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
             e => not_workbook(e.to_string()),
         })?;
-        let mut grids = Vec::new();
         for name in xlsx.sheet_names() {
             let mut grid = Grid::default();
             {
@@ -186,9 +186,9 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
                     ((m.first_row, m.first_col), m)
                 })
                 .collect();
-            grids.push((name, grid));
+            sheet(name, grid);
         }
-        return Ok(grids);
+        return Ok(());
     }
     if bytes.starts_with(&OLE_MAGIC) {
         // An OLE container is either a legacy .xls or an encrypted (password-protected) .xlsx.
@@ -201,7 +201,6 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
             }
             e => not_workbook(e.to_string()),
         })?;
-        let mut grids = Vec::new();
         for name in xls.sheet_names() {
             let range = xls
                 .worksheet_range(&name)
@@ -221,9 +220,9 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
                     ((m.first_row, m.first_col), m)
                 })
                 .collect();
-            grids.push((name, grid));
+            sheet(name, grid);
         }
-        return Ok(grids);
+        return Ok(());
     }
     Err(not_workbook(
         "先頭がExcelブック（xlsx/xls）の形式ではありません".into(),
@@ -305,6 +304,9 @@ struct HeaderAt {
     columns: Columns,
 }
 
+/// Longest cell text (in bytes) that is tried as a header label.
+const MAX_LABEL_BYTES: usize = 120;
+
 /// Finds every header in a sheet: a row with the 項目 and 29基準 labels (the lower header row).
 fn find_headers(
     grid: &Grid,
@@ -320,14 +322,31 @@ fn find_headers(
         r.dedup();
         r
     };
+    // Variants normalised once; each cell once per row. Long texts (年度実績 …) are never a
+    // header label, so they are not normalised at all: this loop sees every row of the sheet.
+    let squashed = |variants: &[String]| -> Vec<String> {
+        variants
+            .iter()
+            .map(|v| squash(v))
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    let (indicator, base, effect) = (
+        squashed(&l.indicator),
+        squashed(&l.base),
+        squashed(&l.effect),
+    );
     for &row in &rows {
-        let cells: Vec<(u32, &Found)> = grid
+        let labels: Vec<String> = grid
             .cells
             .range((row, 0)..=(row, u32::MAX))
-            .map(|((_, c), v)| (*c, v))
+            .filter_map(|(_, v)| match v {
+                Found::Text(t) if t.len() <= MAX_LABEL_BYTES => Some(squash(t)),
+                _ => None,
+            })
             .collect();
-        let has = |variants: &[String]| cells.iter().any(|(_, v)| matches(&v.display(), variants));
-        if !(has(&l.indicator) && (has(&l.base) || has(&l.effect))) {
+        let has = |variants: &[String]| labels.iter().any(|t| variants.contains(t));
+        if !(has(&indicator) && (has(&base) || has(&effect))) {
             continue;
         }
         let upper = row.saturating_sub(1);
