@@ -10,7 +10,7 @@ use crate::value::squash;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::PathBuf;
 
 /// Where an item is, for messages: "file sheet!A5".
 fn place(file: &str, item: &Item) -> String {
@@ -176,13 +176,25 @@ pub fn missing_from_plan(plan: &Report, plan_file: &str, merged: &Report) -> Vec
         .collect()
 }
 
-/// The `--split` file name of one input: `changes-<input file stem>.csv`.
-pub fn split_name(input: &Path) -> String {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!("changes-{stem}.csv")
+/// The `--split` file names of the inputs: `changes-<input file stem>.csv`, with `-2`, `-3` …
+/// added when two inputs share a stem (a/総務課.xlsx and b/総務課.xlsx).
+pub fn split_names(inputs: &[PathBuf]) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    inputs
+        .iter()
+        .map(|input| {
+            let stem = input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let n = seen.entry(stem.clone()).or_insert(0);
+            *n += 1;
+            match *n {
+                1 => format!("changes-{stem}.csv"),
+                n => format!("changes-{stem}-{n}.csv"),
+            }
+        })
+        .collect()
 }
 
 /// The changes found in one input file (as named on the command line).
@@ -292,10 +304,32 @@ mod tests {
     }
 
     #[test]
-    fn split_name_uses_the_input_stem() {
+    fn split_names_use_the_input_stem_and_never_collide() {
+        let inputs = ["dir/総務課.xlsx", "財政課.xlsx", "other/総務課.xlsx"].map(PathBuf::from);
         assert_eq!(
-            split_name(Path::new("dir/総務課.xlsx")),
-            "changes-総務課.csv"
+            split_names(&inputs),
+            [
+                "changes-総務課.csv",
+                "changes-財政課.csv",
+                "changes-総務課-2.csv"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_input_gets_no_progress_bar() {
+        assert!(progress(1).is_hidden());
+    }
+
+    #[test]
+    fn file_that_adds_nothing_is_named() {
+        let a = report(vec![item("a.xlsx", 1, "一", 4)]);
+        let (_, findings) = merge(vec![("a.xlsx".into(), a.clone()), ("b.xlsx".into(), a)]);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].at.file, "b.xlsx");
+        assert_eq!(
+            findings[0].message,
+            "このファイルから報告書に加わった項目がありません（すべて他のファイルと同じ項目№か、項目がありません）"
         );
     }
 }

@@ -256,7 +256,7 @@ fn run_report(
         out.join("findings.json"),
     ];
     if split {
-        targets.extend(inputs.iter().map(|i| out.join(batch::split_name(i))));
+        targets.extend(batch::split_names(inputs).iter().map(|n| out.join(n)));
     }
     for t in &targets {
         if inputs.iter().any(|i| same_file(i, t)) {
