@@ -340,7 +340,7 @@ pub const HISTORY_HEADER: [&str; 11] = [
 ];
 
 /// One row of the 変更履歴 sheet: which run made the change, and the change as in `changes.csv`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct HistoryRow {
     /// The run number (1 for the first report, 2 for the next re-run …).
     pub run: u32,

@@ -65,6 +65,7 @@ pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
     let mut findings = Vec::new();
     let mut reports = Vec::new();
     let mut history: Vec<HistoryRow> = Vec::new();
+    let mut seen_history = std::collections::HashSet::new();
     let mut header_year = None;
     let bar = batch::progress(inputs.len());
     for path in inputs {
@@ -74,8 +75,9 @@ pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
         if header_year.is_none() {
             header_year = input.header_year;
         }
+        // The same earlier rows may come back in several inputs: keep each once.
         for row in input.history {
-            if !history.contains(&row) {
+            if seen_history.insert(row.clone()) {
                 history.push(row);
             }
         }
