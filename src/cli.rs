@@ -23,7 +23,7 @@ pub enum Format {
 }
 
 /// Options shared by the commands that read and recalculate.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct Common {
     /// Report year R1..R5 (default: from the "R1年度 年度実績" header).
     #[arg(long, value_parser = parse_year)]
@@ -34,6 +34,9 @@ pub struct Common {
     /// A layout file replacing the built-in templates/layout.toml.
     #[arg(long, value_name = "FILE")]
     pub layout: Option<PathBuf>,
+    /// The full plan (a workbook with every item), to report items missing from every input.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -73,9 +76,25 @@ pub enum Command {
         /// (DIR/findings.json still lists all).
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
+        /// Also write DIR/changes-<input file stem>.csv per input (each department's corrections).
+        #[arg(long)]
+        split: bool,
         /// Options shared with the other commands.
         #[command(flatten)]
         common: Common,
+    },
+    /// Compare two versions of a workbook cell by cell (exit 0: equal, 1: different, 2: unreadable).
+    Diff {
+        /// The earlier version.
+        old: PathBuf,
+        /// The later version.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// A layout file replacing the built-in templates/layout.toml.
+        #[arg(long, value_name = "FILE")]
+        layout: Option<PathBuf>,
     },
     /// Write the workbook sent to departments: the report's layout with empty inputs,
     /// derived cells as formulas, input cells unlocked and sheets protected (no password).

@@ -64,6 +64,7 @@ registry! {
     TextInActual = "E105", Error, "実績欄に数値でない「{0}」が入力されています。再計算できません";
     IncompleteHeader = "E106", Error, "表の見出しに「{0}」の列が見つかりません。このシートの表は読み飛ばしました";
     YearHeaderMismatch = "E107", Error, "年度実績の見出し「{0}」の年度が、このブックの他の見出し（{1}）と一致しません";
+    ConflictingItem = "E108", Error, "項目№{0}が {1} と {2} の両方にあり、内容が異なります（{3}: 「{4}」と「{5}」）。後者は使いませんでした";
     DerivedDiffers = "W201", Warning, "{0}の入力値 {1} が再計算値 {2} と異なります（再計算値に修正）";
     TotalNotSum = "W202", Warning, "合計 {0} が年度目標の和 {1} と一致しません";
     PercentOver100 = "W203", Warning, "割合の指標で実績 {0} が100を超えています";
@@ -77,6 +78,8 @@ registry! {
     BaseMismatch = "W211", Warning, "実績行の29基準 {0} が目標行の29基準 {1} と異なります（計算には目標行を使います）";
     UnknownKubun = "W212", Warning, "区分「{0}」は「{1}」ではありません";
     FutureActual = "W213", Warning, "報告年度 {1} より後の{0}の実績 {2} が入力されています（計算には使いません）";
+    FileAddsNothing = "W214", Warning, "このファイルから報告書に加わった項目がありません（すべて他のファイルと同じ項目№か、項目がありません）";
+    PlanItemMissing = "W215", Warning, "計画の項目№{0}「{1}」がどの入力ファイルにもありません";
     TextNumber = "I301", Info, "文字列として入力された数値「{0}」を数値 {1} に修正しました";
     MinusSign = "I302", Info, "負の数の表記「{0}」を数値 {1} に修正しました（△で表示）";
     HalfWidthGrade = "I303", Info, "評価「{0}」を全角「{1}」に修正しました";

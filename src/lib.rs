@@ -2,8 +2,9 @@
 //! recalculate 実施効果 and the 達成率, and write the report workbook with a change log.
 //!
 //! The pipeline, one module per stage with the model in the middle:
-//! [`read`] → [`model`] → [`calc`] → [`check`] / [`changelog`] → [`write`].
+//! [`read`] → [`batch`] (merge) → [`model`] → [`calc`] → [`check`] / [`changelog`] → [`write`].
 
+pub mod batch;
 pub mod calc;
 pub mod changelog;
 pub mod check;
@@ -20,7 +21,7 @@ pub mod value;
 pub mod write;
 
 use crate::calc::Calculation;
-use crate::changelog::Change;
+use crate::changelog::{Change, HistoryRow};
 use crate::cli::{Cli, Command, Common, Format};
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Severity};
@@ -46,6 +47,8 @@ pub struct Outcome {
     pub changes: Vec<Change>,
     /// The layout in force.
     pub layout: Layout,
+    /// The earlier rows of the 変更履歴 sheet found in the inputs.
+    pub history: Vec<HistoryRow>,
 }
 
 /// Reads, merges, recalculates, checks and corrects the inputs.
@@ -63,15 +66,27 @@ pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
     };
     let mut findings = Vec::new();
     let mut reports = Vec::new();
+    let mut history: Vec<HistoryRow> = Vec::new();
+    let mut seen_history = std::collections::HashSet::new();
     let mut header_year = None;
+    let bar = batch::progress(inputs.len());
     for path in inputs {
+        bar.set_message(path.display().to_string());
         let input = read::read_workbook(path, &layout)?;
         findings.extend(input.findings);
         if header_year.is_none() {
             header_year = input.header_year;
         }
-        reports.push(input.report);
+        // The same earlier rows may come back in several inputs: keep each once.
+        for row in input.history {
+            if seen_history.insert(row.clone()) {
+                history.push(row);
+            }
+        }
+        reports.push((input.file, input.report));
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     let year = match (common.year, &header_year) {
         (Some(given), Some((y, text, at))) if given != *y => {
             return Err(Error::YearMismatch {
@@ -84,7 +99,16 @@ pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
         (None, Some((y, _, _))) => *y,
         (None, None) => return Err(Error::NoYear(inputs[0].clone())),
     };
-    let input = merge(reports);
+    let (input, merge_findings) = batch::merge(reports);
+    findings.extend(merge_findings);
+    if let Some(plan) = &common.plan {
+        let plan_input = read::read_workbook(plan, &layout)?;
+        findings.extend(batch::missing_from_plan(
+            &plan_input.report,
+            &plan_input.file,
+            &input,
+        ));
+    }
     let calc = calc::recalculate(&input, &rules, year);
     findings.extend(check::check(&input, &calc, year));
     let (output, changes) = changelog::correct(&input, &calc);
@@ -98,37 +122,8 @@ pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
         findings,
         changes,
         layout,
+        history,
     })
-}
-
-/// Merges the reports of several inputs: sheets by name, sections by heading, items by №.
-fn merge(reports: Vec<Report>) -> Report {
-    let mut merged = Report::default();
-    for report in reports {
-        merged.year = merged.year.or(report.year);
-        for sheet in report.sheets {
-            match merged.sheets.iter_mut().find(|s| s.name == sheet.name) {
-                None => merged.sheets.push(sheet),
-                Some(into) => {
-                    for section in sheet.sections {
-                        let key = value::squash(section.heading.as_str());
-                        match into
-                            .sections
-                            .iter_mut()
-                            .find(|s| value::squash(s.heading.as_str()) == key)
-                        {
-                            None => into.sections.push(section),
-                            Some(sec) => {
-                                sec.items.extend(section.items);
-                                sec.items.sort_by_key(|i| i.number().unwrap_or(u32::MAX));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    merged
 }
 
 /// Runs a parsed command line; returns the exit code (0 ok, 1 errors found, 2 could not finish).
@@ -146,15 +141,23 @@ pub fn run(cli: Cli) -> u8 {
             date,
             doc_no,
             baseline,
+            split,
             common,
-        } => run_report(
-            &inputs,
-            &out,
-            write::WriteOptions { date, doc_no },
-            baseline.as_deref(),
-            &common,
-        ),
+        } => {
+            let options = write::WriteOptions {
+                date,
+                doc_no,
+                ..write::WriteOptions::default()
+            };
+            run_report(&inputs, &out, options, baseline.as_deref(), split, &common)
+        }
         Command::Template(args) => run_template(&args),
+        Command::Diff {
+            old,
+            new,
+            format,
+            layout,
+        } => run_diff(&old, &new, format, layout.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -172,9 +175,9 @@ fn run_template(args: &cli::TemplateArgs) -> Result<u8> {
                 return Err(Error::WouldOverwriteInput(args.out.clone()));
             }
             let common = Common {
-                year: None,
                 rules: args.rules.clone(),
                 layout: args.layout.clone(),
+                ..Common::default()
             };
             let outcome = process(std::slice::from_ref(from), &common)?;
             let year = match args.year {
@@ -298,20 +301,45 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+fn run_diff(old: &Path, new: &Path, format: Format, layout: Option<&Path>) -> Result<u8> {
+    let layout = match layout {
+        Some(p) => Layout::load(p)?,
+        None => Layout::builtin(),
+    };
+    let before = read::read_workbook(old, &layout)?;
+    let after = read::read_workbook(new, &layout)?;
+    let diffs = changelog::compare_reports(&before.report, &after.report);
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&diffs).expect("differences serialise")
+        ),
+        Format::Text => print!("{}", changelog::render_differences(&diffs)),
+    }
+    Ok(u8::from(!diffs.is_empty()))
+}
+
 fn run_report(
     inputs: &[PathBuf],
     out: &Path,
-    options: write::WriteOptions,
+    mut options: write::WriteOptions,
     baseline: Option<&Path>,
+    split: bool,
     common: &Common,
 ) -> Result<u8> {
-    let outcome = process(inputs, common)?;
+    let mut outcome = process(inputs, common)?;
     let (shown, hidden) = new_findings(&outcome.findings, baseline)?;
-    let targets = [
+    options.history = changelog::history(&outcome.history, &outcome.changes);
+    // The report as read is not written; free it before the workbook is built.
+    outcome.input = Report::default();
+    let mut targets = vec![
         out.join("report.xlsx"),
         out.join("changes.csv"),
         out.join("findings.json"),
     ];
+    if split {
+        targets.extend(batch::split_names(inputs).iter().map(|n| out.join(n)));
+    }
     for t in &targets {
         if inputs.iter().any(|i| same_file(i, t)) {
             return Err(Error::WouldOverwriteInput(t.clone()));
@@ -333,6 +361,10 @@ fn run_report(
     write::write_atomic(&targets[0], &xlsx)?;
     write::write_atomic(&targets[1], &changelog::to_csv(&outcome.changes))?;
     write::write_atomic(&targets[2], finding::to_json(&outcome.findings).as_bytes())?;
+    for (input, target) in inputs.iter().zip(targets.iter().skip(3)) {
+        let mine = batch::changes_of(&input.display().to_string(), &outcome.changes);
+        write::write_atomic(target, &changelog::to_csv(&mine))?;
+    }
     let items = outcome.output.items().count();
     let indicators: usize = outcome
         .output

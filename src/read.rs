@@ -4,6 +4,7 @@
 //! giant range), the table header is found by its labels, and every item block is walked with
 //! each value's provenance (file, sheet, A1 cell).
 
+use crate::changelog::{HistoryRow, HISTORY_SHEET};
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding, Location};
 use crate::layout::{matches, Layout};
@@ -12,7 +13,7 @@ use crate::model::{
 };
 use crate::value::{from_f64, parse_text, squash};
 use calamine::{Data, DataRef, Reader};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 use std::path::Path;
 
@@ -29,7 +30,8 @@ struct Merge {
 #[derive(Default)]
 struct Grid {
     cells: BTreeMap<(u32, u32), Found>,
-    merges: Vec<Merge>,
+    /// Merges by their top-left cell.
+    merges: HashMap<(u32, u32), Merge>,
 }
 
 impl Grid {
@@ -39,9 +41,7 @@ impl Grid {
     }
 
     fn merge_at(&self, row: u32, col: u32) -> Option<&Merge> {
-        self.merges
-            .iter()
-            .find(|m| m.first_row == row && m.first_col == col)
+        self.merges.get(&(row, col))
     }
 
     /// Rows that hold at least one cell in columns `..=last_col`.
@@ -74,6 +74,8 @@ pub struct Input {
     pub header_year: Option<(Year, String, CellRef)>,
     /// Findings made while reading.
     pub findings: Vec<Finding>,
+    /// The rows of a 変更履歴 sheet (a report written by an earlier run).
+    pub history: Vec<HistoryRow>,
 }
 
 /// Reads one workbook.
@@ -101,15 +103,18 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
         });
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
-    let grids = load_grids(path, bytes)?;
-    if grids.iter().all(|(_, g)| g.cells.is_empty()) {
-        return Err(Error::EmptyWorkbook(path.to_path_buf()));
-    }
     let mut input = Input {
         file: file.clone(),
         ..Input::default()
     };
-    for (name, grid) in grids {
+    // Each sheet is parsed as soon as it is loaded, so only one grid is in memory at a time.
+    let mut any_cells = false;
+    load_grids(path, bytes, &mut |name, grid| {
+        any_cells |= !grid.cells.is_empty();
+        if name == HISTORY_SHEET {
+            input.history = history_rows(&grid);
+            return;
+        }
         match parse_sheet(&file, &name, &grid, layout, &mut input) {
             Some(sheet) => input.report.sheets.push(sheet),
             None => input.findings.push(Finding::new(
@@ -123,6 +128,9 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
                 &[],
             )),
         }
+    })?;
+    if !any_cells {
+        return Err(Error::EmptyWorkbook(path.to_path_buf()));
     }
     if input.report.sheets.is_empty() {
         return Err(Error::NoReportSheet(path.to_path_buf()));
@@ -131,10 +139,30 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
     Ok(input)
 }
 
+/// The rows of a 変更履歴 sheet below its header row, as written by
+/// [`crate::changelog::add_history_sheet`].
+fn history_rows(grid: &Grid) -> Vec<HistoryRow> {
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for ((r, c), v) in grid.cells.range((1, 0)..) {
+        let cells = rows.entry(*r).or_default();
+        let c = *c as usize;
+        if c < 11 {
+            if cells.len() <= c {
+                cells.resize(c + 1, String::new());
+            }
+            cells[c] = v.display();
+        }
+    }
+    rows.values()
+        .filter_map(|cells| HistoryRow::from_cells(cells))
+        .collect()
+}
+
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Opens the workbook from its bytes and returns each sheet's grid, in sheet order.
-fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
+/// Opens the workbook from its bytes and hands each sheet's name and grid to `sheet`, in sheet
+/// order.
+fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) -> Result<()> {
     let not_workbook = |detail: String| Error::NotWorkbook {
         path: path.to_path_buf(),
         detail,
@@ -145,7 +173,6 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
             calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
             e => not_workbook(e.to_string()),
         })?;
-        let mut grids = Vec::new();
         for name in xlsx.sheet_names() {
             let mut grid = Grid::default();
             {
@@ -163,16 +190,19 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
                 .merge_cells_by_sheet_name(&name)
                 .map_err(|e| not_workbook(e.to_string()))?
                 .into_iter()
-                .map(|d| Merge {
-                    first_row: d.start.0,
-                    first_col: d.start.1,
-                    last_row: d.end.0,
-                    last_col: d.end.1,
+                .map(|d| {
+                    let m = Merge {
+                        first_row: d.start.0,
+                        first_col: d.start.1,
+                        last_row: d.end.0,
+                        last_col: d.end.1,
+                    };
+                    ((m.first_row, m.first_col), m)
                 })
                 .collect();
-            grids.push((name, grid));
+            sheet(name, grid);
         }
-        return Ok(grids);
+        return Ok(());
     }
     if bytes.starts_with(&OLE_MAGIC) {
         // An OLE container is either a legacy .xls or an encrypted (password-protected) .xlsx,
@@ -187,7 +217,6 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
             calamine::XlsError::Password => Error::Encrypted(path.to_path_buf()),
             e => not_workbook(e.to_string()),
         })?;
-        let mut grids = Vec::new();
         for name in xls.sheet_names() {
             let range = xls
                 .worksheet_range(&name)
@@ -197,16 +226,19 @@ fn load_grids(path: &Path, bytes: Vec<u8>) -> Result<Vec<(String, Grid)>> {
             let merges = xls.worksheet_merge_cells(&name).unwrap_or_default();
             grid.merges = merges
                 .into_iter()
-                .map(|d| Merge {
-                    first_row: d.start.0,
-                    first_col: d.start.1,
-                    last_row: d.end.0,
-                    last_col: d.end.1,
+                .map(|d| {
+                    let m = Merge {
+                        first_row: d.start.0,
+                        first_col: d.start.1,
+                        last_row: d.end.0,
+                        last_col: d.end.1,
+                    };
+                    ((m.first_row, m.first_col), m)
                 })
                 .collect();
-            grids.push((name, grid));
+            sheet(name, grid);
         }
-        return Ok(grids);
+        return Ok(());
     }
     Err(not_workbook(
         "先頭がExcelブック（xlsx/xls）の形式ではありません".into(),
@@ -288,6 +320,9 @@ struct HeaderAt {
     columns: Columns,
 }
 
+/// Longest cell text (in bytes) that is tried as a header label.
+const MAX_LABEL_BYTES: usize = 120;
+
 /// Finds every header in a sheet: a row with the 項目 and 29基準 labels (the lower header row).
 fn find_headers(
     grid: &Grid,
@@ -303,14 +338,31 @@ fn find_headers(
         r.dedup();
         r
     };
+    // Variants normalised once; each cell once per row. Long texts (年度実績 …) are never a
+    // header label, so they are not normalised at all: this loop sees every row of the sheet.
+    let squashed = |variants: &[String]| -> Vec<String> {
+        variants
+            .iter()
+            .map(|v| squash(v))
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    let (indicator, base, effect) = (
+        squashed(&l.indicator),
+        squashed(&l.base),
+        squashed(&l.effect),
+    );
     for &row in &rows {
-        let cells: Vec<(u32, &Found)> = grid
+        let labels: Vec<String> = grid
             .cells
             .range((row, 0)..=(row, u32::MAX))
-            .map(|((_, c), v)| (*c, v))
+            .filter_map(|(_, v)| match v {
+                Found::Text(t) if t.len() <= MAX_LABEL_BYTES => Some(squash(t)),
+                _ => None,
+            })
             .collect();
-        let has = |variants: &[String]| cells.iter().any(|(_, v)| matches(&v.display(), variants));
-        if !(has(&l.indicator) && (has(&l.base) || has(&l.effect))) {
+        let has = |variants: &[String]| labels.iter().any(|t| variants.contains(t));
+        if !(has(&indicator) && (has(&base) || has(&effect))) {
             continue;
         }
         let upper = row.saturating_sub(1);

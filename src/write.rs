@@ -63,6 +63,8 @@ pub struct WriteOptions {
     pub date: Option<String>,
     /// `--doc-no`: the top-right document number of the first sheet.
     pub doc_no: Option<String>,
+    /// The rows of the 変更履歴 sheet (earlier runs' and this run's).
+    pub history: Vec<crate::changelog::HistoryRow>,
 }
 
 /// The formats used in the report, built once from the layout.
@@ -290,6 +292,8 @@ fn build(
         ws.set_name(&sheet.name).map_err(err)?;
         write_sheet(ws, si, sheet, ctx, options).map_err(err)?;
     }
+    crate::changelog::add_history_sheet(&mut workbook, &options.history, &ctx.layout.font.name)
+        .map_err(err)?;
     let xlsx = workbook.save_to_buffer().map_err(err)?;
     fix_first_page_numbers(&xlsx).map_err(|e| Error::Write {
         path: out_name.to_path_buf(),

@@ -39,11 +39,7 @@ pub fn with_sample() -> tempfile::TempDir {
 
 /// Options with every setting at its default (built-in rules and layout, year from the file).
 pub fn defaults() -> shinchoku::cli::Common {
-    shinchoku::cli::Common {
-        year: None,
-        rules: None,
-        layout: None,
-    }
+    shinchoku::cli::Common::default()
 }
 
 /// The sample as corrected by shinchoku (no form or derived-figure findings left).

@@ -1,5 +1,6 @@
 //! Integration tests: the real binary and library on real .xlsx files.
 
+mod batch;
 mod checks;
 mod fixture;
 mod libreoffice;

@@ -68,11 +68,7 @@ fn libreoffice_recalculates_every_formula_to_our_cached_value() {
     let ours = dir.path().join("out/report.xlsx");
 
     // The same report with one cached value planted wrong: №1's 年度目標達成率 (900.0) as 999.
-    let common = Common {
-        year: None,
-        rules: None,
-        layout: None,
-    };
+    let common = Common::default();
     let mut outcome = shinchoku::process(&[sample()], &common).unwrap();
     let planted_figure = &mut outcome.calc.indicators[0].1.rate_year;
     assert_eq!(*planted_figure, Figure::Number(900.into()));
@@ -196,11 +192,7 @@ fn libreoffice_agrees_on_edge_cases_of_every_rule_in_year_r2() {
     use shinchoku::model::Year;
     use shinchoku::rules::{ActualRule, RateRule};
     let dir = with_sample();
-    let common = Common {
-        year: None,
-        rules: None,
-        layout: None,
-    };
+    let common = Common::default();
     let outcome = shinchoku::process(&[sample()], &common).unwrap();
     let mut report = outcome.output.clone();
     let mut calc = outcome.calc.clone();

@@ -6,11 +6,7 @@ use shinchoku::model::{Report, Value, Year};
 use std::path::Path;
 
 fn read(path: &Path) -> Report {
-    let common = Common {
-        year: None,
-        rules: None,
-        layout: None,
-    };
+    let common = Common::default();
     shinchoku::process(&[path.to_path_buf()], &common)
         .unwrap()
         .input
@@ -112,11 +108,7 @@ fn report_on_its_own_output_changes_nothing() {
 fn second_year_rates_use_r2_and_totals_sum_r1_and_r2() {
     let dir = with_sample();
     let path = dir.path().join("mine-r1.xlsx");
-    let common = Common {
-        year: None,
-        rules: None,
-        layout: None,
-    };
+    let common = Common::default();
     let outcome = shinchoku::process(&[path], &common).unwrap();
     let mut report = outcome.output.clone();
     // №55 ふるさと納税 (ratio, given, annual): R2 target 77,000, R2 actual 80,000.

@@ -45,7 +45,11 @@ fn report_reads_back_with_the_published_layout_and_print_setup() {
     let facts = facts(&dir.path().join("out/report.xlsx"));
     let sheets = facts["sheets"].as_array().unwrap();
     let names: Vec<&str> = sheets.iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["大分類1", "大分類2", "大分類3", "大分類4"]);
+    // The report sheets, then the change log of the corrections (SPEC §6).
+    assert_eq!(
+        names,
+        ["大分類1", "大分類2", "大分類3", "大分類4", "変更履歴"]
+    );
     let shorts = [
         "１組織・人材",
         "２業務の見直し",

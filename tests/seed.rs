@@ -7,11 +7,7 @@ use shinchoku::finding::Code;
 use shinchoku::value::{format_report, squash};
 
 fn common() -> Common {
-    Common {
-        year: None,
-        rules: None,
-        layout: None,
-    }
+    Common::default()
 }
 
 /// Decimals a printed figure shows ("1,284.0" → 1, "△ 9" → 0).

@@ -12,8 +12,7 @@ use std::process::Command;
 fn read(path: &Path, year: Option<Year>) -> (Year, Report) {
     let common = Common {
         year,
-        rules: None,
-        layout: None,
+        ..Common::default()
     };
     let o = shinchoku::process(&[path.to_path_buf()], &common).unwrap();
     (o.year, o.output)

@@ -1,0 +1,335 @@
+//! Department batches: the reports of several input files → one merged [`Report`] in item
+//! order, with the findings the merge makes (an item in two files with different values, a
+//! file that adds nothing, a plan item missing from every input); the per-input change logs of
+//! `--split`; and the progress bar shown while a batch is read.
+
+use crate::changelog::{compare_items, Change};
+use crate::finding::{Code, Finding, Location};
+use crate::model::{Item, Report, Section, Sheet};
+use crate::value::squash;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Where an item is, for messages: "file sheet!A5".
+fn place(file: &str, item: &Item) -> String {
+    match item.no.at.as_ref().or(item.at.as_ref()) {
+        Some(at) => format!("{} {}!{}", at.file, at.sheet, at.a1()),
+        None => file.to_string(),
+    }
+}
+
+fn item_location(file: &str, item: &Item) -> Location {
+    match item.no.at.as_ref().or(item.at.as_ref()) {
+        Some(at) => Location::cell(at, item.number(), None),
+        None => Location {
+            file: file.to_string(),
+            item: item.number(),
+            ..Location::default()
+        },
+    }
+}
+
+/// The first item № of a section (u32::MAX when it has none), for ordering.
+fn first_no(items: &[Item]) -> u32 {
+    items
+        .iter()
+        .filter_map(Item::number)
+        .min()
+        .unwrap_or(u32::MAX)
+}
+
+/// Merges the reports of the inputs (file name, report) into one: sheets by name, 小分類 by
+/// heading, items by №. An item № already taken by another file is dropped: silently when its
+/// cells are the same, with an error naming both places when they differ. A file from which
+/// nothing was taken gets a warning. With more than one input, items, 小分類 and sheets are put
+/// in item order; a single input keeps its own order.
+pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
+    let several = parts.len() > 1;
+    let mut merged = Report::default();
+    let mut findings = Vec::new();
+    // item № → (file, sheet index, section index, item index) of the copy kept.
+    let mut taken: HashMap<u32, (String, usize, usize, usize)> = HashMap::new();
+    for (file, report) in parts {
+        merged.year = merged.year.or(report.year);
+        let mut added = 0usize;
+        for sheet in report.sheets {
+            let si = match merged.sheets.iter().position(|s| s.name == sheet.name) {
+                Some(si) => si,
+                None => {
+                    merged.sheets.push(Sheet {
+                        sections: Vec::new(),
+                        ..sheet.clone()
+                    });
+                    merged.sheets.len() - 1
+                }
+            };
+            let into = &mut merged.sheets[si];
+            for (slot, from) in [
+                (&mut into.heading, &sheet.heading),
+                (&mut into.date, &sheet.date),
+                (&mut into.doc_no, &sheet.doc_no),
+            ] {
+                if slot.text.is_none() {
+                    *slot = from.clone();
+                }
+            }
+            for section in sheet.sections {
+                let key = squash(section.heading.as_str());
+                let ci = match merged.sheets[si]
+                    .sections
+                    .iter()
+                    .position(|s| squash(s.heading.as_str()) == key)
+                {
+                    Some(ci) => ci,
+                    None => {
+                        merged.sheets[si].sections.push(Section {
+                            heading: section.heading.clone(),
+                            items: Vec::new(),
+                        });
+                        merged.sheets[si].sections.len() - 1
+                    }
+                };
+                for item in section.items {
+                    if let Some(n) = item.number() {
+                        if let Some((first_file, fs, fc, fi)) = taken.get(&n) {
+                            if *first_file != file {
+                                let first = &merged.sheets[*fs].sections[*fc].items[*fi];
+                                let diffs = compare_items(first, &item, &sheet.name);
+                                if let Some(d) = diffs.first() {
+                                    findings.push(Finding::new(
+                                        Code::ConflictingItem,
+                                        item_location(&file, &item),
+                                        Some(n.to_string()),
+                                        &[
+                                            &n.to_string(),
+                                            &place(first_file, first),
+                                            &place(&file, &item),
+                                            &d.field,
+                                            &d.old,
+                                            &d.new,
+                                        ],
+                                    ));
+                                }
+                                continue;
+                            }
+                        }
+                        let items = &merged.sheets[si].sections[ci].items;
+                        taken
+                            .entry(n)
+                            .or_insert((file.clone(), si, ci, items.len()));
+                    }
+                    merged.sheets[si].sections[ci].items.push(item);
+                    added += 1;
+                }
+            }
+        }
+        if added == 0 {
+            findings.push(Finding::new(
+                Code::FileAddsNothing,
+                Location {
+                    file: file.clone(),
+                    ..Location::default()
+                },
+                None,
+                &[],
+            ));
+        }
+    }
+    if several {
+        for sheet in &mut merged.sheets {
+            for section in &mut sheet.sections {
+                section
+                    .items
+                    .sort_by_key(|i| i.number().unwrap_or(u32::MAX));
+            }
+            sheet.sections.sort_by_key(|s| first_no(&s.items));
+        }
+        merged.sheets.sort_by_key(|s| {
+            s.sections
+                .iter()
+                .map(|sec| first_no(&sec.items))
+                .min()
+                .unwrap_or(u32::MAX)
+        });
+    }
+    (merged, findings)
+}
+
+/// A warning for every item of the plan whose № is in none of the inputs, at its place in the
+/// plan file.
+pub fn missing_from_plan(plan: &Report, plan_file: &str, merged: &Report) -> Vec<Finding> {
+    let have: HashSet<u32> = merged.items().filter_map(|(_, i)| i.number()).collect();
+    plan.items()
+        .filter_map(|(_, item)| {
+            let n = item.number()?;
+            (!have.contains(&n)).then(|| {
+                Finding::new(
+                    Code::PlanItemMissing,
+                    item_location(plan_file, item),
+                    None,
+                    &[&n.to_string(), item.name.as_str()],
+                )
+            })
+        })
+        .collect()
+}
+
+/// The `--split` file names of the inputs: `changes-<input file stem>.csv`, with `-2`, `-3` …
+/// added when two inputs share a stem (a/総務課.xlsx and b/総務課.xlsx).
+pub fn split_names(inputs: &[PathBuf]) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    inputs
+        .iter()
+        .map(|input| {
+            let stem = input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let n = seen.entry(stem.clone()).or_insert(0);
+            *n += 1;
+            match *n {
+                1 => format!("changes-{stem}.csv"),
+                n => format!("changes-{stem}-{n}.csv"),
+            }
+        })
+        .collect()
+}
+
+/// The changes found in one input file (as named on the command line).
+pub fn changes_of(file: &str, changes: &[Change]) -> Vec<Change> {
+    changes
+        .iter()
+        .filter(|c| c.at.file == file)
+        .cloned()
+        .collect()
+}
+
+/// A progress bar over `len` input files on stderr: drawn only for a batch (more than one
+/// file), when stderr is a terminal and `CI` is not set; hidden otherwise.
+pub fn progress(len: usize) -> ProgressBar {
+    let shown = len > 1 && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    if !shown {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CellRef, Field, TextField, Value};
+    use rust_decimal::Decimal;
+
+    fn item(file: &str, n: u32, name: &str, row: u32) -> Item {
+        let at = CellRef {
+            file: file.into(),
+            sheet: "大分類1".into(),
+            row,
+            col: 0,
+        };
+        Item {
+            no: Field {
+                value: Value::Number(Decimal::from(n)),
+                found: crate::model::Found::Number(Decimal::from(n)),
+                at: Some(at.clone()),
+            },
+            name: TextField {
+                text: Some(name.into()),
+                at: Some(CellRef { col: 1, ..at }),
+            },
+            ..Item::default()
+        }
+    }
+
+    fn report(items: Vec<Item>) -> Report {
+        Report {
+            year: None,
+            sheets: vec![Sheet {
+                name: "大分類1".into(),
+                sections: vec![Section {
+                    heading: TextField::default(),
+                    items,
+                }],
+                ..Sheet::default()
+            }],
+        }
+    }
+
+    #[test]
+    fn merge_puts_items_in_number_order_and_drops_identical_duplicates() {
+        let a = report(vec![item("a.xlsx", 3, "三", 4), item("a.xlsx", 1, "一", 6)]);
+        let b = report(vec![item("b.xlsx", 2, "二", 4), item("b.xlsx", 3, "三", 9)]);
+        let (m, findings) = merge(vec![("a.xlsx".into(), a), ("b.xlsx".into(), b)]);
+        let numbers: Vec<_> = m.items().filter_map(|(_, i)| i.number()).collect();
+        assert_eq!(numbers, [1, 2, 3]);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn conflicting_duplicate_names_both_places_and_the_difference() {
+        let a = report(vec![item("a.xlsx", 3, "三", 4)]);
+        let b = report(vec![item("b.xlsx", 3, "参", 9)]);
+        let (m, findings) = merge(vec![("a.xlsx".into(), a), ("b.xlsx".into(), b)]);
+        assert_eq!(m.items().count(), 1);
+        let codes: Vec<_> = findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["E108", "W214"]);
+        assert_eq!(
+            findings[0].message,
+            "項目№3が a.xlsx 大分類1!A5 と b.xlsx 大分類1!A10 の両方にあり、内容が異なります\
+             （実施計画: 「三」と「参」）。後者は使いませんでした"
+        );
+        assert_eq!(findings[0].at.a1().as_deref(), Some("A10"));
+    }
+
+    #[test]
+    fn plan_items_missing_from_every_input_are_named() {
+        let plan = report(vec![
+            item("plan.xlsx", 1, "一", 4),
+            item("plan.xlsx", 2, "二", 6),
+        ]);
+        let have = report(vec![item("a.xlsx", 1, "一", 4)]);
+        let f = missing_from_plan(&plan, "plan.xlsx", &have);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            f[0].message,
+            "計画の項目№2「二」がどの入力ファイルにもありません"
+        );
+        assert_eq!(f[0].at.a1().as_deref(), Some("A7"));
+    }
+
+    #[test]
+    fn split_names_use_the_input_stem_and_never_collide() {
+        let inputs = ["dir/総務課.xlsx", "財政課.xlsx", "other/総務課.xlsx"].map(PathBuf::from);
+        assert_eq!(
+            split_names(&inputs),
+            [
+                "changes-総務課.csv",
+                "changes-財政課.csv",
+                "changes-総務課-2.csv"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_input_gets_no_progress_bar() {
+        assert!(progress(1).is_hidden());
+    }
+
+    #[test]
+    fn file_that_adds_nothing_is_named() {
+        let a = report(vec![item("a.xlsx", 1, "一", 4)]);
+        let (_, findings) = merge(vec![("a.xlsx".into(), a.clone()), ("b.xlsx".into(), a)]);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].at.file, "b.xlsx");
+        assert_eq!(
+            findings[0].message,
+            "このファイルから報告書に加わった項目がありません（すべて他のファイルと同じ項目№か、項目がありません）"
+        );
+    }
+}

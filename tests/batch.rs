@@ -1,0 +1,287 @@
+//! Department batches, the change log and `diff`, through the real binary on real workbooks:
+//! the sample split into department files (by openpyxl, a different writer), conflicting
+//! duplicates, `--plan`, `--split`, the 変更履歴 sheet on a re-run, and snapshots of what
+//! people read.
+
+use crate::fixture::{root, sample, shinchoku, text, with_sample};
+use calamine::{Data, Reader};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+/// Every non-empty cell of every sheet of a workbook: (sheet, A1) → value as text.
+fn cells(path: &Path) -> BTreeMap<(String, String), String> {
+    let mut wb = calamine::open_workbook_auto(path).expect("workbook opens");
+    let mut out = BTreeMap::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).expect("sheet reads");
+        for (r, c, v) in range.used_cells() {
+            let (r0, c0) = range.start().expect("non-empty");
+            let a1 = shinchoku::model::a1(r0 + r as u32, c0 + c as u32);
+            let s = match v {
+                Data::Empty => continue,
+                other => other.to_string(),
+            };
+            out.insert((name.clone(), a1), s);
+        }
+    }
+    out
+}
+
+/// The 変更履歴 sheet as lines of tab-separated cells.
+fn history(path: &Path) -> Vec<String> {
+    let mut wb = calamine::open_workbook_auto(path).expect("workbook opens");
+    let range = wb.worksheet_range("変更履歴").expect("変更履歴 sheet");
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|v| v.to_string().replace('\n', "⏎"))
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect()
+}
+
+/// Writes dept1.xlsx … dept4.xlsx into `dir`: item № ≡ k (mod 4) each, by openpyxl.
+fn split_departments(dir: &Path) {
+    let status = Command::new("python3")
+        .arg(root().join("tests/fixtures/split_departments.py"))
+        .arg(sample())
+        .arg(dir)
+        .status()
+        .expect("python3 runs (openpyxl is required)");
+    assert!(status.success(), "split_departments.py failed");
+}
+
+#[test]
+fn four_department_files_give_the_single_file_report_cell_for_cell() {
+    let dir = with_sample();
+    split_departments(dir.path());
+    let one = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "one"]);
+    assert_eq!(one.status.code(), Some(0), "{:?}", text(&one));
+    // Given in reverse order: the merge puts items back in № order.
+    let args = [
+        "report",
+        "dept4.xlsx",
+        "dept3.xlsx",
+        "dept2.xlsx",
+        "dept1.xlsx",
+        "--out",
+        "many",
+    ];
+    let many = shinchoku(dir.path(), &args);
+    let (stdout, stderr) = text(&many);
+    assert_eq!(many.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("63 項目"), "{stdout}");
+    let expected = cells(&dir.path().join("one/report.xlsx"));
+    let got = cells(&dir.path().join("many/report.xlsx"));
+    let mut mismatches = Vec::new();
+    for key in expected.keys().chain(got.keys()) {
+        let (sheet, a1) = key;
+        // The change log names the department file a correction came from.
+        if sheet == "変更履歴" && a1.starts_with('B') && a1 != "B1" {
+            assert!(got[key].starts_with("dept"), "{sheet}!{a1} {}", got[key]);
+            continue;
+        }
+        if expected.get(key) != got.get(key) {
+            mismatches.push(format!(
+                "{sheet}!{a1} expected {:?} got {:?}",
+                expected.get(key),
+                got.get(key)
+            ));
+        }
+    }
+    assert!(expected.len() > 1000, "the report has its cells");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn e108_conflicting_duplicate_is_an_error_naming_both_files() {
+    let dir = with_sample();
+    std::fs::copy(sample(), dir.path().join("copy.xlsx")).unwrap();
+    let script = "import openpyxl,sys\n\
+                  wb=openpyxl.load_workbook(sys.argv[1]); wb['大分類1']['L6']=340; wb.save(sys.argv[2])";
+    let status = Command::new("python3")
+        .args(["-c", script])
+        .arg(sample())
+        .arg(dir.path().join("changed.xlsx"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = shinchoku(
+        dir.path(),
+        &["check", "mine-r1.xlsx", "copy.xlsx", "changed.xlsx"],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(
+            "  №1\n    E108 エラー A5: 項目№1が mine-r1.xlsx 大分類1!A5 と changed.xlsx 大分類1!A5 \
+             の両方にあり、内容が異なります（R1実績: 「333」と「340」）。後者は使いませんでした"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("E108").count(), 1, "{stdout}");
+    // An identical copy is no conflict, but it adds nothing; so does the conflicting file.
+    assert!(stdout.contains("copy.xlsx\n  W214 警告 -: "), "{stdout}");
+    assert!(stdout.contains("changed.xlsx\n  W214"), "{stdout}");
+    assert!(
+        !stdout.contains("E101"),
+        "no duplicate-№ error on top: {stdout}"
+    );
+}
+
+#[test]
+fn w215_plan_names_the_items_missing_from_every_input_and_split_writes_one_log_per_input() {
+    let dir = with_sample();
+    split_departments(dir.path());
+    let out = shinchoku(
+        dir.path(),
+        &[
+            "report",
+            "dept1.xlsx",
+            "dept2.xlsx",
+            "--plan",
+            "mine-r1.xlsx",
+            "--split",
+            "--out",
+            "out",
+        ],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let findings = std::fs::read_to_string(dir.path().join("out/findings.json")).unwrap();
+    let missing: Vec<u32> = serde_json::from_str::<Vec<serde_json::Value>>(&findings)
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "W215")
+        .map(|f| f["item"].as_u64().unwrap() as u32)
+        .collect();
+    let expected: Vec<u32> = (1..=63).filter(|n| n % 4 == 2 || n % 4 == 3).collect();
+    assert_eq!(missing, expected);
+    let all = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
+    let mut from_parts = Vec::new();
+    for dept in ["dept1", "dept2"] {
+        let csv = std::fs::read_to_string(dir.path().join(format!("out/changes-{dept}.csv")))
+            .unwrap_or_else(|e| panic!("changes-{dept}.csv: {e}"));
+        assert!(csv.starts_with("\u{FEFF}file,sheet,cell,item,"), "{csv}");
+        let rows: Vec<&str> = csv.lines().skip(1).collect();
+        assert!(!rows.is_empty(), "{dept} has corrections");
+        assert!(rows.iter().all(|r| r.starts_with(&format!("{dept}.xlsx,"))));
+        from_parts.extend(rows.into_iter().map(str::to_string));
+    }
+    let mut whole: Vec<String> = all.lines().skip(1).map(str::to_string).collect();
+    whole.sort();
+    from_parts.sort();
+    assert_eq!(
+        whole, from_parts,
+        "the split logs are the whole log, divided"
+    );
+}
+
+#[test]
+fn sample_change_log_and_history_sheet() {
+    let dir = with_sample();
+    let out = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let csv = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
+    insta::assert_snapshot!("sample_changes_csv", csv);
+    let sheet = history(&dir.path().join("out/report.xlsx"));
+    insta::assert_snapshot!("sample_history_sheet", sheet.join("\n"));
+}
+
+#[test]
+fn resubmission_change_log_history_and_diff() {
+    let dir = with_sample();
+    let fixture = root().join("tests/fixtures/resubmission.xlsx");
+    std::fs::copy(&fixture, dir.path().join("resubmission.xlsx")).unwrap();
+    let out = shinchoku(dir.path(), &["report", "resubmission.xlsx", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let csv = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
+    insta::assert_snapshot!("resubmission_changes_csv", csv);
+    let sheet = history(&dir.path().join("out/report.xlsx"));
+    insta::assert_snapshot!("resubmission_history_sheet", sheet.join("\n"));
+    let diff = shinchoku(dir.path(), &["diff", "mine-r1.xlsx", "resubmission.xlsx"]);
+    let (stdout, stderr) = text(&diff);
+    assert_eq!(diff.status.code(), Some(1), "{stdout}{stderr}");
+    insta::assert_snapshot!("resubmission_diff_text", stdout);
+    let json = shinchoku(
+        dir.path(),
+        &[
+            "diff",
+            "mine-r1.xlsx",
+            "resubmission.xlsx",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(json.status.code(), Some(1));
+    insta::assert_snapshot!("resubmission_diff_json", text(&json).0);
+}
+
+#[test]
+fn diff_of_the_sample_and_its_report_lists_exactly_the_corrections() {
+    let dir = with_sample();
+    let out = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let diff = shinchoku(dir.path(), &["diff", "mine-r1.xlsx", "out/report.xlsx"]);
+    let (stdout, _) = text(&diff);
+    assert_eq!(diff.status.code(), Some(1));
+    insta::assert_snapshot!("sample_diff_text", stdout);
+    let csv = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
+    assert_eq!(
+        stdout.lines().count() - 1,
+        csv.lines().count() - 1,
+        "one difference per logged change"
+    );
+    let same = shinchoku(dir.path(), &["diff", "mine-r1.xlsx", "mine-r1.xlsx"]);
+    assert_eq!(same.status.code(), Some(0));
+    assert_eq!(text(&same).0, "違いはありません\n");
+    let bad = shinchoku(dir.path(), &["diff", "mine-r1.xlsx", "missing.xlsx"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).1.contains("E001"), "{:?}", text(&bad));
+}
+
+#[test]
+fn rerun_keeps_earlier_history_rows_and_appends_new_ones() {
+    let dir = with_sample();
+    let first = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "r1"]);
+    assert_eq!(first.status.code(), Some(0), "{:?}", text(&first));
+    let earlier = history(&dir.path().join("r1/report.xlsx"));
+    // The published report comes back with one actual typed as full-width text; the edit is
+    // made in the XML so the other cells keep their cached formula results, as Excel keeps them
+    // (openpyxl would drop every cached result on save).
+    let bytes = std::fs::read(dir.path().join("r1/report.xlsx")).unwrap();
+    let back = crate::fixture::repack(&bytes, None, &|name, part| {
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(part).unwrap();
+            crate::fixture::replace_cell(&xml, "L6", &crate::fixture::inline_cell("L6", "３３０"))
+                .into_bytes()
+        } else {
+            part
+        }
+    });
+    std::fs::write(dir.path().join("back.xlsx"), back).unwrap();
+    let second = shinchoku(dir.path(), &["report", "back.xlsx", "--out", "r2"]);
+    assert_eq!(second.status.code(), Some(0), "{:?}", text(&second));
+    let rows = history(&dir.path().join("r2/report.xlsx"));
+    assert_eq!(rows[..earlier.len()], earlier[..], "earlier rows kept");
+    // The corrected form, and the two derived figures that follow from the new actual.
+    let new: Vec<String> = rows[earlier.len()..]
+        .iter()
+        .map(|r| r.split('\t').take(8).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        new,
+        [
+            "2 back.xlsx 大分類1 L6 1 普通会計職員数(人) R1実績 ３３０",
+            "2 back.xlsx 大分類1 R5 1 普通会計職員数(人) 実施効果 -9",
+            "2 back.xlsx 大分類1 S5 1 普通会計職員数(人) 年度目標達成率 900",
+        ]
+    );
+    // Nothing new: the sheet stays as it was.
+    let third = shinchoku(dir.path(), &["report", "r2/report.xlsx", "--out", "r3"]);
+    assert_eq!(third.status.code(), Some(0), "{:?}", text(&third));
+    assert_eq!(history(&dir.path().join("r3/report.xlsx")), rows);
+}
