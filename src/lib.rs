@@ -4,6 +4,22 @@
 //! The pipeline, one module per stage with the model in the middle:
 //! [`read`] → [`batch`] (merge) → [`model`] → [`calc`] → [`check`] / [`changelog`] → [`write`].
 
+/// Writes to stdout, ignoring a closed pipe (`shinchoku check … | head` must not panic).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// [`out!`] with a line break.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 pub mod batch;
 pub mod calc;
 pub mod changelog;
@@ -206,7 +222,7 @@ fn run_template(args: &cli::TemplateArgs) -> Result<u8> {
         })?;
     }
     write::write_atomic(&args.out, &xlsx)?;
-    println!(
+    outln!(
         "{year}年度の記入用ブック（{} 項目）を書き出しました: {}",
         report.items().count(),
         args.out.display()
@@ -236,11 +252,11 @@ fn run_check(
     let outcome = process(inputs, common)?;
     let (shown, hidden) = new_findings(&outcome.findings, baseline)?;
     match format {
-        Format::Json => println!("{}", finding::to_json(&shown)),
+        Format::Json => outln!("{}", finding::to_json(&shown)),
         Format::Text => {
-            print!("{}", render_text(&shown));
+            out!("{}", render_text(&shown));
             if baseline.is_some() {
-                println!("（--baseline にある既出の {hidden} 件は表示していません）");
+                outln!("（--baseline にある既出の {hidden} 件は表示していません）");
             }
         }
     }
@@ -310,11 +326,11 @@ fn run_diff(old: &Path, new: &Path, format: Format, layout: Option<&Path>) -> Re
     let after = read::read_workbook(new, &layout)?;
     let diffs = changelog::compare_reports(&before.report, &after.report);
     match format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&diffs).expect("differences serialise")
         ),
-        Format::Text => print!("{}", changelog::render_differences(&diffs)),
+        Format::Text => out!("{}", changelog::render_differences(&diffs)),
     }
     Ok(u8::from(!diffs.is_empty()))
 }
@@ -372,16 +388,16 @@ fn run_report(
         .map(|(_, i)| i.indicators.len())
         .sum();
     let (e, w, i) = finding::counts(&shown);
-    println!(
+    outln!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。修正 {} 件、エラー {e} 件、警告 {w} 件、情報 {i} 件。",
         outcome.year,
         outcome.changes.len()
     );
     if baseline.is_some() {
-        println!("（--baseline にある既出の {hidden} 件は数えていません。findings.json にはすべて記録しています）");
+        outln!("（--baseline にある既出の {hidden} 件は数えていません。findings.json にはすべて記録しています）");
     }
     for t in &targets {
-        println!("  {}", t.display());
+        outln!("  {}", t.display());
     }
     Ok(exit_code(&outcome.findings))
 }

@@ -218,3 +218,26 @@ fn help_matches_the_commands() {
         assert!(report.contains(flag), "{flag} missing from report --help");
     }
 }
+
+#[test]
+fn a_closed_pipe_does_not_panic() {
+    // `shinchoku check … | head -1`: the reader goes away before the findings are printed.
+    let dir = with_sample();
+    for args in [
+        &["check", "mine-r1.xlsx"][..],
+        &["check", "mine-r1.xlsx", "--format", "json"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shinchoku"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
+    }
+}
