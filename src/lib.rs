@@ -35,7 +35,8 @@ use std::path::{Path, PathBuf};
 pub struct Outcome {
     /// The report year used.
     pub year: Year,
-    /// The report as read (merged over all inputs).
+    /// The report as read (merged over all inputs); empty after `report`, which corrects the
+    /// report in place.
     pub input: Report,
     /// The corrected report to write.
     pub output: Report,
@@ -56,6 +57,12 @@ pub struct Outcome {
 /// # Errors
 /// Any input that cannot be read, a broken settings file, or an unknown report year.
 pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
+    process_with(inputs, common, true)
+}
+
+/// [`process`]; without `keep_input` the report is corrected in place and
+/// [`Outcome::input`] is left empty, so only one model is in memory (`report`).
+fn process_with(inputs: &[PathBuf], common: &Common, keep_input: bool) -> Result<Outcome> {
     let layout = match &common.layout {
         Some(p) => Layout::load(p)?,
         None => Layout::builtin(),
@@ -99,7 +106,7 @@ pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
         (None, Some((y, _, _))) => *y,
         (None, None) => return Err(Error::NoYear(inputs[0].clone())),
     };
-    let (input, merge_findings) = batch::merge(reports);
+    let (mut input, merge_findings) = batch::merge(reports);
     findings.extend(merge_findings);
     if let Some(plan) = &common.plan {
         let plan_input = read::read_workbook(plan, &layout)?;
@@ -111,7 +118,12 @@ pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
     }
     let calc = calc::recalculate(&input, &rules, year);
     findings.extend(check::check(&input, &calc, year));
-    let (output, changes) = changelog::correct(&input, &calc);
+    let mut output = if keep_input {
+        input.clone()
+    } else {
+        std::mem::take(&mut input)
+    };
+    let changes = changelog::correct(&mut output, &calc);
     findings.extend(changes.iter().map(Change::to_finding));
     finding::sort(&mut findings);
     Ok(Outcome {
@@ -327,11 +339,10 @@ fn run_report(
     split: bool,
     common: &Common,
 ) -> Result<u8> {
-    let mut outcome = process(inputs, common)?;
+    // The report as read is not written: correct it in place, one model in memory.
+    let outcome = process_with(inputs, common, false)?;
     let (shown, hidden) = new_findings(&outcome.findings, baseline)?;
     options.history = changelog::history(&outcome.history, &outcome.changes);
-    // The report as read is not written; free it before the workbook is built.
-    outcome.input = Report::default();
     let mut targets = vec![
         out.join("report.xlsx"),
         out.join("changes.csv"),
