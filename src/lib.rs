@@ -356,8 +356,15 @@ fn run_report(
             return Err(Error::WouldOverwriteInput(t.clone()));
         }
     }
+    let items = outcome.output.items().count();
+    let indicators: usize = outcome
+        .output
+        .items()
+        .map(|(_, i)| i.indicators.len())
+        .sum();
+    // The report is handed over: each sheet is freed once written.
     let xlsx = write::report_workbook(
-        &outcome.output,
+        outcome.output,
         &outcome.calc,
         &outcome.layout,
         outcome.year,
@@ -376,12 +383,6 @@ fn run_report(
         let mine = batch::changes_of(&input.display().to_string(), &outcome.changes);
         write::write_atomic(target, &changelog::to_csv(&mine))?;
     }
-    let items = outcome.output.items().count();
-    let indicators: usize = outcome
-        .output
-        .items()
-        .map(|(_, i)| i.indicators.len())
-        .sum();
     let (e, w, i) = finding::counts(&shown);
     println!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。修正 {} 件、エラー {e} 件、警告 {w} 件、情報 {i} 件。",

@@ -4,14 +4,16 @@
 use crate::model::Value;
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Normalises a label for matching: NFKC, ⺠ → 民, all whitespace (line breaks too) removed.
 pub fn squash(s: &str) -> String {
-    s.nfkc()
-        .map(|c| if c == '\u{2EA0}' { '民' } else { c })
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let fix = |c: char| if c == '\u{2EA0}' { '民' } else { c };
+    // Most texts are already NFKC: the quick check spares the decomposition.
+    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        return s.chars().map(fix).filter(|c| !c.is_whitespace()).collect();
+    }
+    s.nfkc().map(fix).filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Converts a numeric cell's f64 once, as Excel would show it: 15 significant digits,
@@ -23,6 +25,10 @@ pub fn from_f64(f: f64) -> Option<Decimal> {
     }
     if f == 0.0 {
         return Some(Decimal::ZERO);
+    }
+    // Whole numbers under 10^15 are exact in both: no digits to round.
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return Some(Decimal::from(f as i64));
     }
     let sci = format!("{f:.14e}");
     let (mantissa, exp) = sci.split_once('e')?;

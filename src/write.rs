@@ -17,9 +17,9 @@ use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign,
     FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
 };
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Column positions of the written report (A..X).
 pub mod col {
@@ -152,19 +152,19 @@ struct Ctx<'a> {
     f: Formats,
     year: Year,
     kind: Kind,
-    /// Notes on corrected cells, by input location (file, sheet, row, column).
-    notes: BTreeMap<NoteKey, String>,
+    /// Notes on corrected cells, by input location.
+    notes: Notes,
 }
 
 impl Ctx<'_> {
     /// The note of the cell a value was read from, if that value was corrected.
     fn note(&self, at: Option<&CellRef>) -> Option<&String> {
         let at = at?;
-        if self.notes.is_empty() {
-            return None;
-        }
         self.notes
-            .get(&(Arc::clone(&at.file), Arc::clone(&at.sheet), at.row, at.col))
+            .get(&(at.row, at.col))?
+            .iter()
+            .find(|(file, sheet, _)| *file == *at.file && *sheet == *at.sheet)
+            .map(|(_, _, text)| text)
     }
 
     /// Puts the correction note of `at` (if any) on the written cell.
@@ -188,13 +188,13 @@ impl Ctx<'_> {
     }
 }
 
-/// A corrected cell's input location: file, sheet, row, column (the names shared with the
-/// [`CellRef`]s looked up, so a lookup allocates nothing).
-type NoteKey = (Arc<str>, Arc<str>, u32, u32);
+/// Note texts of corrected cells by input (row, column), then file and sheet: a lookup
+/// compares names only for a corrected position.
+type Notes = BTreeMap<(u32, u32), Vec<(String, String, String)>>;
 
 /// The note text of each corrected cell: the old value and the reason (several joined).
-fn notes_of(changes: &[Change]) -> BTreeMap<NoteKey, String> {
-    let mut notes: BTreeMap<NoteKey, String> = BTreeMap::new();
+fn notes_of(changes: &[Change]) -> Notes {
+    let mut notes = Notes::new();
     for c in changes {
         let (Some(sheet), Some((row, col))) = (&c.at.sheet, c.at.pos) else {
             continue;
@@ -210,15 +210,33 @@ fn notes_of(changes: &[Change]) -> BTreeMap<NoteKey, String> {
             c.field,
             c.reason
         );
-        notes
-            .entry((c.at.file.as_str().into(), sheet.as_str().into(), row, col))
-            .and_modify(|t| {
+        let here = notes.entry((row, col)).or_default();
+        match here
+            .iter_mut()
+            .find(|(file, s, _)| *file == c.at.file && s == sheet)
+        {
+            Some((_, _, t)) => {
                 t.push('\n');
                 t.push_str(&text);
-            })
-            .or_insert(text);
+            }
+            None => here.push((c.at.file.clone(), sheet.clone(), text)),
+        }
     }
     notes
+}
+
+/// A report handed to [`report_workbook`]: its sheets are freed as they are written.
+impl From<Report> for Cow<'_, Report> {
+    fn from(report: Report) -> Self {
+        Cow::Owned(report)
+    }
+}
+
+/// A borrowed report for [`report_workbook`], kept by the caller.
+impl<'a> From<&'a Report> for Cow<'a, Report> {
+    fn from(report: &'a Report) -> Self {
+        Cow::Borrowed(report)
+    }
 }
 
 /// Builds the report workbook in memory. Corrected cells carry a note with the old value and
@@ -226,8 +244,8 @@ fn notes_of(changes: &[Change]) -> BTreeMap<NoteKey, String> {
 ///
 /// # Errors
 /// [`Error::Write`] if a value cannot be stored (e.g. a text longer than Excel allows).
-pub fn report_workbook(
-    report: &Report,
+pub fn report_workbook<'a>(
+    report: impl Into<Cow<'a, Report>>,
     calc: &Calculation,
     layout: &Layout,
     year: Year,
@@ -243,7 +261,11 @@ pub fn report_workbook(
         kind: Kind::Report,
         notes: notes_of(changes),
     };
-    build(report, &ctx, options, out_name)
+    // An owned report is dropped sheet by sheet as each is written.
+    match report.into() {
+        Cow::Borrowed(r) => build(&r.sheets, &ctx, options, out_name),
+        Cow::Owned(r) => build(r.sheets, &ctx, options, out_name),
+    }
 }
 
 /// Builds the department workbook (`template`): the same layout, derived cells as formulas,
@@ -264,13 +286,13 @@ pub fn template_workbook(
         f: Formats::new(layout, true),
         year,
         kind: Kind::Template,
-        notes: BTreeMap::new(),
+        notes: Notes::new(),
     };
-    build(report, &ctx, &WriteOptions::default(), out_name)
+    build(&report.sheets, &ctx, &WriteOptions::default(), out_name)
 }
 
-fn build(
-    report: &Report,
+fn build<S: Borrow<Sheet>>(
+    sheets: impl IntoIterator<Item = S>,
     ctx: &Ctx<'_>,
     options: &WriteOptions,
     out_name: &Path,
@@ -297,7 +319,8 @@ fn build(
             .set_author("shinchoku")
             .set_creation_datetime(&created),
     );
-    for (si, sheet) in report.sheets.iter().enumerate() {
+    for (si, sheet) in sheets.into_iter().enumerate() {
+        let sheet = sheet.borrow();
         let ws = workbook.add_worksheet();
         ws.set_name(&sheet.name).map_err(err)?;
         write_sheet(ws, si, sheet, ctx, options).map_err(err)?;
@@ -305,6 +328,7 @@ fn build(
     crate::changelog::add_history_sheet(&mut workbook, &options.history, &ctx.layout.font.name)
         .map_err(err)?;
     let xlsx = workbook.save_to_buffer().map_err(err)?;
+    drop(workbook);
     fix_first_page_numbers(&xlsx).map_err(|e| Error::Write {
         path: out_name.to_path_buf(),
         detail: e.to_string(),
@@ -645,12 +669,18 @@ fn text_block(
     fmt: &Format,
     ctx: &Ctx<'_>,
 ) -> Result<(), XlsxError> {
-    if rows > 1 {
-        ws.merge_range(row, c, row + rows - 1, c, "", fmt)?;
-    }
-    match &t.text {
-        Some(s) => ws.write_string_with_format(row, c, s, fmt)?,
-        None => ws.write_blank(row, c, fmt)?,
+    match (&t.text, rows > 1) {
+        // The merge writes its first cell: not written twice.
+        (text, true) => ws.merge_range(
+            row,
+            c,
+            row + rows - 1,
+            c,
+            text.as_deref().unwrap_or(""),
+            fmt,
+        )?,
+        (Some(s), false) => ws.write_string_with_format(row, c, s, fmt)?,
+        (None, false) => ws.write_blank(row, c, fmt)?,
     };
     ctx.annotate(ws, row, c, t.at.as_ref())
 }
