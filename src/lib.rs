@@ -342,6 +342,8 @@ fn run_report(
     // The report as read is not written: correct it in place, one model in memory.
     let outcome = process_with(inputs, common, false)?;
     let (shown, hidden) = new_findings(&outcome.findings, baseline)?;
+    let (e, w, i) = finding::counts(&shown);
+    drop(shown);
     options.history = changelog::history(&outcome.history, &outcome.changes);
     let mut targets = vec![
         out.join("report.xlsx"),
@@ -383,7 +385,6 @@ fn run_report(
         let mine = batch::changes_of(&input.display().to_string(), &outcome.changes);
         write::write_atomic(target, &changelog::to_csv(&mine))?;
     }
-    let (e, w, i) = finding::counts(&shown);
     println!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。修正 {} 件、エラー {e} 件、警告 {w} 件、情報 {i} 件。",
         outcome.year,
