@@ -11,7 +11,7 @@ use crate::layout::{matches, Layout};
 use crate::model::{
     Action, CellRef, Field, Found, Indicator, Item, Report, Section, Sheet, TextField, Value, Year,
 };
-use crate::value::{from_f64, parse_text, squash};
+use crate::value::{from_f64, parse_text, squash, squash_cow};
 use calamine::{Data, DataRef, Reader};
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -312,15 +312,19 @@ fn find_headers(
         squashed(&l.effect),
     );
     for &row in &rows {
-        let labels: Vec<String> = grid
+        let labels: Vec<std::borrow::Cow<'_, str>> = grid
             .cells
             .range((row, 0)..=(row, u32::MAX))
             .filter_map(|(_, v)| match v {
-                Found::Text(t) if t.len() <= MAX_LABEL_BYTES => Some(squash(t)),
+                Found::Text(t) if t.len() <= MAX_LABEL_BYTES => Some(squash_cow(t)),
                 _ => None,
             })
             .collect();
-        let has = |variants: &[String]| labels.iter().any(|t| variants.contains(t));
+        let has = |variants: &[String]| {
+            labels
+                .iter()
+                .any(|t| variants.iter().any(|v| v.as_str() == t.as_ref()))
+        };
         if !(has(&indicator) && (has(&base) || has(&effect))) {
             continue;
         }
