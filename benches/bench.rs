@@ -8,8 +8,10 @@
 //!
 //! Every variant runs as a child process under `/usr/bin/time -f %M` (its peak RSS):
 //! (a) `shinchoku report` on the 63-item sample, 5,000 and 10,000 items; (b) the floor: calamine
-//! reading + rust_xlsxwriter writing the same cells with no logic (this binary, `floor IN OUT`);
-//! (c) `python3 benches/openpyxl_load_save.py IN OUT`. Times are medians of several runs.
+//! reading + rust_xlsxwriter writing the same cells with no logic (this binary, `floor IN OUT`),
+//! and the formatted floor, which also writes the merges and a format on every cell of the
+//! used range (`floor-fmt IN OUT`); (c) `python3 benches/openpyxl_load_save.py IN OUT`
+//! (skipped with `SHINCHOKU_BENCH_SKIP_OPENPYXL=1`). Times are medians of several runs.
 
 use calamine::{Data, Reader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -24,8 +26,10 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("floor") && args.len() == 4 {
-        if let Err(e) = floor(Path::new(&args[2]), Path::new(&args[3])) {
+    let mode = args.get(1).map(String::as_str);
+    if matches!(mode, Some("floor" | "floor-fmt")) && args.len() == 4 {
+        let formatted = mode == Some("floor-fmt");
+        if let Err(e) = floor(Path::new(&args[2]), Path::new(&args[3]), formatted) {
             eprintln!("floor: {e}");
             std::process::exit(2);
         }
@@ -38,22 +42,59 @@ fn main() {
 }
 
 /// The floor: read every cell with calamine and write the same cells with rust_xlsxwriter.
-fn floor(input: &Path, output: &Path) -> Result<(), Box<dyn std::error::Error>> {
+/// `formatted` (the "floor+fmt" column): also read the sheets' merges, write every cell of the
+/// used range (blanks too) with one bordered format and the same merges, as a report must.
+fn floor(input: &Path, output: &Path, formatted: bool) -> Result<(), Box<dyn std::error::Error>> {
     let mut xlsx: calamine::Xlsx<_> = calamine::open_workbook(input)?;
     let mut out = Workbook::new();
+    let fmt = Format::new()
+        .set_font_name("ＭＳ Ｐゴシック")
+        .set_font_size(9)
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter);
     for name in xlsx.sheet_names() {
         let range = xlsx.worksheet_range(&name)?;
         let ws = out.add_worksheet();
         ws.set_name(&name)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        for (r, c, v) in range.used_cells() {
+        let mut covered = std::collections::HashSet::new();
+        if formatted {
+            for m in xlsx.merge_cells_by_sheet_name(&name)? {
+                let ((fr, fc), (lr, lc)) = (m.start, m.end);
+                ws.merge_range(fr, fc as u16, lr, lc as u16, "", &fmt)?;
+                for r in fr..=lr {
+                    for c in fc..=lc {
+                        if (r, c) != (fr, fc) {
+                            covered.insert((r, c));
+                        }
+                    }
+                }
+            }
+        }
+        let cells: Box<dyn Iterator<Item = (usize, usize, &Data)>> = if formatted {
+            Box::new(range.cells())
+        } else {
+            Box::new(range.used_cells())
+        };
+        for (r, c, v) in cells {
             let (r, c) = (r0 + r as u32, (c0 as usize + c) as u16);
+            if !formatted {
+                match v {
+                    Data::Float(f) => ws.write_number(r, c, *f)?,
+                    Data::Int(i) => ws.write_number(r, c, *i as f64)?,
+                    Data::String(s) => ws.write_string(r, c, s)?,
+                    Data::Empty => continue,
+                    other => ws.write_string(r, c, other.to_string())?,
+                };
+                continue;
+            }
             match v {
-                Data::Float(f) => ws.write_number(r, c, *f)?,
-                Data::Int(i) => ws.write_number(r, c, *i as f64)?,
-                Data::String(s) => ws.write_string(r, c, s)?,
-                Data::Empty => continue,
-                other => ws.write_string(r, c, other.to_string())?,
+                Data::Float(f) => ws.write_number_with_format(r, c, *f, &fmt)?,
+                Data::Int(i) => ws.write_number_with_format(r, c, *i as f64, &fmt)?,
+                Data::String(s) => ws.write_string_with_format(r, c, s, &fmt)?,
+                Data::Empty if covered.contains(&(r, u32::from(c))) => continue,
+                Data::Empty => ws.write_blank(r, c, &fmt)?,
+                other => ws.write_string_with_format(r, c, other.to_string(), &fmt)?,
             };
         }
     }
@@ -112,7 +153,9 @@ struct Row {
     items: usize,
     ours: Sample,
     floor: Sample,
-    openpyxl: Sample,
+    floor_fmt: Sample,
+    /// None with `SHINCHOKU_BENCH_SKIP_OPENPYXL=1` (quick re-runs).
+    openpyxl: Option<Sample>,
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -142,6 +185,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let me = std::env::current_exe()?.display().to_string();
     let script = PathBuf::from(ROOT).join("benches/openpyxl_load_save.py");
     let script = script.display().to_string();
+    let skip_openpyxl = std::env::var_os("SHINCHOKU_BENCH_SKIP_OPENPYXL").is_some();
     let mut rows = Vec::new();
     for (label, n, path) in inputs {
         let input = path.display().to_string();
@@ -161,7 +205,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             items: n,
             ours: measure(runs, SHINCHOKU, &report)?,
             floor: measure(runs, &me, &["floor", &input, &floor_out])?,
-            openpyxl: measure(py_runs, "python3", &[&script, &input, &py_out])?,
+            floor_fmt: measure(runs, &me, &["floor-fmt", &input, &floor_out])?,
+            openpyxl: if skip_openpyxl {
+                None
+            } else {
+                Some(measure(py_runs, "python3", &[&script, &input, &py_out])?)
+            },
         });
     }
     let table = render(&rows);
@@ -179,39 +228,53 @@ fn ratio(a: f64, b: f64) -> String {
     format!("{:.2}×", a / b)
 }
 
+fn mem_ratio(a: &Sample, b: &Sample) -> String {
+    match (a.peak_kib, b.peak_kib) {
+        (Some(a), Some(b)) => ratio(a as f64, b as f64),
+        _ => "n/a".into(),
+    }
+}
+
 fn render(rows: &[Row]) -> String {
     let mut t = String::from(
-        "| input | items | ours s | floor s | openpyxl s | ours/floor | openpyxl/ours | ours MiB | floor MiB | openpyxl MiB | mem ours/floor |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| input | items | ours s | floor s | floor+fmt s | openpyxl s | ours/floor | ours/floor+fmt | openpyxl/ours | ours MiB | floor MiB | floor+fmt MiB | openpyxl MiB | mem ours/floor | mem ours/floor+fmt |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
+    let na = || "n/a".to_string();
     for r in rows {
-        let mem = match (r.ours.peak_kib, r.floor.peak_kib) {
-            (Some(a), Some(b)) => ratio(a as f64, b as f64),
-            _ => "n/a".into(),
-        };
+        let py = r.openpyxl.as_ref();
         t.push_str(&format!(
-            "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.label,
             r.items,
             r.ours.secs,
             r.floor.secs,
-            r.openpyxl.secs,
+            r.floor_fmt.secs,
+            py.map_or_else(na, |p| format!("{:.3}", p.secs)),
             ratio(r.ours.secs, r.floor.secs),
-            ratio(r.openpyxl.secs, r.ours.secs),
+            ratio(r.ours.secs, r.floor_fmt.secs),
+            py.map_or_else(na, |p| ratio(p.secs, r.ours.secs)),
             mib(&r.ours),
             mib(&r.floor),
-            mib(&r.openpyxl),
-            mem
+            mib(&r.floor_fmt),
+            py.map_or_else(na, mib),
+            mem_ratio(&r.ours, &r.floor),
+            mem_ratio(&r.ours, &r.floor_fmt),
         ));
     }
     if let [.., half, full] = rows {
+        let py = match (&half.openpyxl, &full.openpyxl) {
+            (Some(h), Some(f)) => ratio(f.secs, h.secs),
+            _ => na(),
+        };
         t.push_str(&format!(
-            "\nLinearity ({} → {} items): ours {}, floor {}, openpyxl {}.\n",
+            "\nLinearity ({} → {} items): ours {}, floor {}, floor+fmt {}, openpyxl {}.\n",
             half.items,
             full.items,
             ratio(full.ours.secs, half.ours.secs),
             ratio(full.floor.secs, half.floor.secs),
-            ratio(full.openpyxl.secs, half.openpyxl.secs)
+            ratio(full.floor_fmt.secs, half.floor_fmt.secs),
+            py
         ));
     }
     t

@@ -43,11 +43,10 @@ impl Change {
     }
 }
 
-/// Applies the corrections SPEC §5 allows and records each one.
-pub fn correct(report: &Report, calc: &Calculation) -> (Report, Vec<Change>) {
-    let mut out = report.clone();
+/// Applies the corrections SPEC §5 allows to `report`, in place, and records each one.
+pub fn correct(report: &mut Report, calc: &Calculation) -> Vec<Change> {
     let mut changes = Vec::new();
-    for (si, sheet) in out.sheets.iter_mut().enumerate() {
+    for (si, sheet) in report.sheets.iter_mut().enumerate() {
         for (ci, section) in sheet.sections.iter_mut().enumerate() {
             for (ii, item) in section.items.iter_mut().enumerate() {
                 let no = item.number();
@@ -76,7 +75,7 @@ pub fn correct(report: &Report, calc: &Calculation) -> (Report, Vec<Change>) {
             }
         }
     }
-    (out, changes)
+    changes
 }
 
 /// The input number fields of an indicator with their field names.
@@ -585,7 +584,9 @@ pub fn compare_items(old: &Item, new: &Item, sheet: &str) -> Vec<Difference> {
                 .or_else(|| o.as_ref().and_then(|o| o.at.clone()));
         let text = n.text || o.as_ref().is_some_and(|o| o.text);
         out.push(Difference {
-            sheet: at.as_ref().map_or(sheet.to_string(), |a| a.sheet.clone()),
+            sheet: at
+                .as_ref()
+                .map_or(sheet.to_string(), |a| a.sheet.to_string()),
             cell: at.as_ref().map(CellRef::a1),
             item,
             indicator: n.indicator.or_else(|| o.and_then(|o| o.indicator)),
@@ -600,7 +601,10 @@ pub fn compare_items(old: &Item, new: &Item, sheet: &str) -> Vec<Difference> {
             continue;
         }
         out.push(Difference {
-            sheet: o.at.as_ref().map_or(sheet.to_string(), |a| a.sheet.clone()),
+            sheet: o
+                .at
+                .as_ref()
+                .map_or(sheet.to_string(), |a| a.sheet.to_string()),
             cell: o.at.as_ref().map(CellRef::a1),
             item,
             indicator: o.indicator,

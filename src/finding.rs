@@ -109,8 +109,8 @@ impl Location {
     /// The location of a cell, with item and indicator context.
     pub fn cell(at: &CellRef, item: Option<u32>, indicator: Option<&str>) -> Location {
         Location {
-            file: at.file.clone(),
-            sheet: Some(at.sheet.clone()),
+            file: at.file.to_string(),
+            sheet: Some(at.sheet.to_string()),
             pos: Some((at.row, at.col)),
             item,
             indicator: indicator.map(str::to_string),

@@ -51,7 +51,8 @@ use std::path::{Path, PathBuf};
 pub struct Outcome {
     /// The report year used.
     pub year: Year,
-    /// The report as read (merged over all inputs).
+    /// The report as read (merged over all inputs); empty after `report`, which corrects the
+    /// report in place.
     pub input: Report,
     /// The corrected report to write.
     pub output: Report,
@@ -72,6 +73,12 @@ pub struct Outcome {
 /// # Errors
 /// Any input that cannot be read, a broken settings file, or an unknown report year.
 pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
+    process_with(inputs, common, true)
+}
+
+/// [`process`]; without `keep_input` the report is corrected in place and
+/// [`Outcome::input`] is left empty, so only one model is in memory (`report`).
+fn process_with(inputs: &[PathBuf], common: &Common, keep_input: bool) -> Result<Outcome> {
     let layout = match &common.layout {
         Some(p) => Layout::load(p)?,
         None => Layout::builtin(),
@@ -115,7 +122,7 @@ pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
         (None, Some((y, _, _))) => *y,
         (None, None) => return Err(Error::NoYear(inputs[0].clone())),
     };
-    let (input, merge_findings) = batch::merge(reports);
+    let (mut input, merge_findings) = batch::merge(reports);
     findings.extend(merge_findings);
     if let Some(plan) = &common.plan {
         let plan_input = read::read_workbook(plan, &layout)?;
@@ -127,7 +134,12 @@ pub fn process(inputs: &[PathBuf], common: &Common) -> Result<Outcome> {
     }
     let calc = calc::recalculate(&input, &rules, year);
     findings.extend(check::check(&input, &calc, year));
-    let (output, changes) = changelog::correct(&input, &calc);
+    let mut output = if keep_input {
+        input.clone()
+    } else {
+        std::mem::take(&mut input)
+    };
+    let changes = changelog::correct(&mut output, &calc);
     findings.extend(changes.iter().map(Change::to_finding));
     finding::sort(&mut findings);
     Ok(Outcome {
@@ -343,11 +355,12 @@ fn run_report(
     split: bool,
     common: &Common,
 ) -> Result<u8> {
-    let mut outcome = process(inputs, common)?;
+    // The report as read is not written: correct it in place, one model in memory.
+    let outcome = process_with(inputs, common, false)?;
     let (shown, hidden) = new_findings(&outcome.findings, baseline)?;
+    let (e, w, i) = finding::counts(&shown);
+    drop(shown);
     options.history = changelog::history(&outcome.history, &outcome.changes);
-    // The report as read is not written; free it before the workbook is built.
-    outcome.input = Report::default();
     let mut targets = vec![
         out.join("report.xlsx"),
         out.join("changes.csv"),
@@ -361,8 +374,15 @@ fn run_report(
             return Err(Error::WouldOverwriteInput(t.clone()));
         }
     }
+    let items = outcome.output.items().count();
+    let indicators: usize = outcome
+        .output
+        .items()
+        .map(|(_, i)| i.indicators.len())
+        .sum();
+    // The report is handed over: each sheet is freed once written.
     let xlsx = write::report_workbook(
-        &outcome.output,
+        outcome.output,
         &outcome.calc,
         &outcome.layout,
         outcome.year,
@@ -381,13 +401,6 @@ fn run_report(
         let mine = batch::changes_of(&input.display().to_string(), &outcome.changes);
         write::write_atomic(target, &changelog::to_csv(&mine))?;
     }
-    let items = outcome.output.items().count();
-    let indicators: usize = outcome
-        .output
-        .items()
-        .map(|(_, i)| i.indicators.len())
-        .sum();
-    let (e, w, i) = finding::counts(&shown);
     outln!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。修正 {} 件、エラー {e} 件、警告 {w} 件、情報 {i} 件。",
         outcome.year,

@@ -6,6 +6,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 /// A report year R1..R5 of the five-year plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -51,13 +52,14 @@ impl fmt::Display for Year {
     }
 }
 
-/// A cell position: file, sheet and 0-based row/column, shown as A1.
+/// A cell position: file, sheet and 0-based row/column, shown as A1. The file and sheet names
+/// are shared by every cell of the sheet (one allocation each, not one per value).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct CellRef {
     /// The input file as given on the command line.
-    pub file: String,
+    pub file: Arc<str>,
     /// The worksheet name.
-    pub sheet: String,
+    pub sheet: Arc<str>,
     /// 0-based row.
     pub row: u32,
     /// 0-based column.

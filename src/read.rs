@@ -11,37 +11,25 @@ use crate::layout::{matches, Layout};
 use crate::model::{
     Action, CellRef, Field, Found, Indicator, Item, Report, Section, Sheet, TextField, Value, Year,
 };
-use crate::value::{from_f64, parse_text, squash};
+use crate::value::{from_f64, parse_text, squash, squash_cow};
 use calamine::{Data, DataRef, Reader};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::Arc;
 
-/// A merged range, 0-based and inclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Merge {
-    first_row: u32,
-    first_col: u32,
-    last_row: u32,
-    last_col: u32,
-}
-
-/// One worksheet's non-empty cells and merges.
+/// One worksheet's non-empty cells. Merges are not read: an item block runs from its № (or
+/// 実施計画) cell to the next one, its trailing empty rows trimmed, whether or not the office
+/// merged the block's cells.
 #[derive(Default)]
 struct Grid {
     cells: BTreeMap<(u32, u32), Found>,
-    /// Merges by their top-left cell.
-    merges: HashMap<(u32, u32), Merge>,
 }
 
 impl Grid {
     fn get(&self, row: u32, col: u32) -> &Found {
         static EMPTY: Found = Found::Empty;
         self.cells.get(&(row, col)).unwrap_or(&EMPTY)
-    }
-
-    fn merge_at(&self, row: u32, col: u32) -> Option<&Merge> {
-        self.merges.get(&(row, col))
     }
 
     /// Rows that hold at least one cell in columns `..=last_col`.
@@ -186,20 +174,6 @@ fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) 
                     }
                 }
             }
-            grid.merges = xlsx
-                .merge_cells_by_sheet_name(&name)
-                .map_err(|e| not_workbook(e.to_string()))?
-                .into_iter()
-                .map(|d| {
-                    let m = Merge {
-                        first_row: d.start.0,
-                        first_col: d.start.1,
-                        last_row: d.end.0,
-                        last_col: d.end.1,
-                    };
-                    ((m.first_row, m.first_col), m)
-                })
-                .collect();
             sheet(name, grid);
         }
         return Ok(());
@@ -221,22 +195,7 @@ fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) 
             let range = xls
                 .worksheet_range(&name)
                 .map_err(|e| not_workbook(e.to_string()))?;
-            let mut grid = grid_from_range(&range);
-            #[allow(deprecated)]
-            let merges = xls.worksheet_merge_cells(&name).unwrap_or_default();
-            grid.merges = merges
-                .into_iter()
-                .map(|d| {
-                    let m = Merge {
-                        first_row: d.start.0,
-                        first_col: d.start.1,
-                        last_row: d.end.0,
-                        last_col: d.end.1,
-                    };
-                    ((m.first_row, m.first_col), m)
-                })
-                .collect();
-            sheet(name, grid);
+            sheet(name, grid_from_range(&range));
         }
         return Ok(());
     }
@@ -353,15 +312,19 @@ fn find_headers(
         squashed(&l.effect),
     );
     for &row in &rows {
-        let labels: Vec<String> = grid
+        let labels: Vec<std::borrow::Cow<'_, str>> = grid
             .cells
             .range((row, 0)..=(row, u32::MAX))
             .filter_map(|(_, v)| match v {
-                Found::Text(t) if t.len() <= MAX_LABEL_BYTES => Some(squash(t)),
+                Found::Text(t) if t.len() <= MAX_LABEL_BYTES => Some(squash_cow(t)),
                 _ => None,
             })
             .collect();
-        let has = |variants: &[String]| labels.iter().any(|t| variants.contains(t));
+        let has = |variants: &[String]| {
+            labels
+                .iter()
+                .any(|t| variants.iter().any(|v| v.as_str() == t.as_ref()))
+        };
         if !(has(&indicator) && (has(&base) || has(&effect))) {
             continue;
         }
@@ -448,8 +411,8 @@ fn header_columns(
             .unwrap_or("");
         if let Some(year) = Year::parse(prefix) {
             let at = CellRef {
-                file: file.to_string(),
-                sheet: sheet.to_string(),
+                file: file.into(),
+                sheet: sheet.into(),
                 row: if grid.get(upper, c).display().is_empty() {
                     lower
                 } else {
@@ -507,8 +470,8 @@ fn header_columns(
     .collect();
     if !missing.is_empty() {
         let at = CellRef {
-            file: file.to_string(),
-            sheet: sheet.to_string(),
+            file: file.into(),
+            sheet: sheet.into(),
             row: lower,
             col: indicator,
         };
@@ -534,9 +497,11 @@ fn parse_sheet(
 ) -> Option<Sheet> {
     let headers = find_headers(grid, layout, file, name, input);
     let first = headers.first()?;
+    // One allocation of each name for the whole sheet.
+    let (file_name, sheet_name): (Arc<str>, Arc<str>) = (file.into(), name.into());
     let at = |row: u32, col: u32| CellRef {
-        file: file.to_string(),
-        sheet: name.to_string(),
+        file: Arc::clone(&file_name),
+        sheet: Arc::clone(&sheet_name),
         row,
         col,
     };
@@ -621,13 +586,7 @@ fn parse_items(
         .collect();
     let mut items = Vec::new();
     for (i, &s) in starts.iter().enumerate() {
-        let next = starts.get(i + 1).copied().unwrap_or(end);
-        let merged_end = key
-            .and_then(|c| grid.merge_at(s, c))
-            .map(|m| m.last_row + 1)
-            .unwrap_or(next)
-            .min(next);
-        let mut e = merged_end;
+        let mut e = starts.get(i + 1).copied().unwrap_or(end);
         while e > s + 1 && grid.row_is_empty(e - 1, cols.last) {
             e -= 1;
         }

@@ -3,15 +3,28 @@
 
 use crate::model::Value;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::str::FromStr;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Normalises a label for matching: NFKC, ⺠ → 民, all whitespace (line breaks too) removed.
 pub fn squash(s: &str) -> String {
-    s.nfkc()
-        .map(|c| if c == '\u{2EA0}' { '民' } else { c })
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let fix = |c: char| if c == '\u{2EA0}' { '民' } else { c };
+    // Most texts are already NFKC: the quick check spares the decomposition.
+    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        return s.chars().map(fix).filter(|c| !c.is_whitespace()).collect();
+    }
+    s.nfkc().map(fix).filter(|c| !c.is_whitespace()).collect()
+}
+
+/// [`squash`] without a copy when the text is already squashed (NFKC, no whitespace, no ⺠).
+pub fn squash_cow(s: &str) -> Cow<'_, str> {
+    let plain = s.chars().all(|c| !c.is_whitespace() && c != '\u{2EA0}');
+    if plain && is_nfkc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(squash(s))
+    }
 }
 
 /// Converts a numeric cell's f64 once, as Excel would show it: 15 significant digits,
@@ -23,6 +36,10 @@ pub fn from_f64(f: f64) -> Option<Decimal> {
     }
     if f == 0.0 {
         return Some(Decimal::ZERO);
+    }
+    // Whole numbers under 10^15 are exact in both: no digits to round.
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return Some(Decimal::from(f as i64));
     }
     let sci = format!("{f:.14e}");
     let (mantissa, exp) = sci.split_once('e')?;
@@ -180,6 +197,34 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn squash_cow_borrows_only_what_squash_leaves_unchanged() {
+        for s in [
+            "項目",
+            "29基準",
+            "実施効果",
+            "年度目標\n達成率",
+            "Ｒ１",
+            "⺠間",
+            "ｶﾞ",
+            "a b",
+            "㍻",
+        ] {
+            assert_eq!(squash_cow(s), squash(s), "{s}");
+        }
+        assert!(matches!(squash_cow("項目"), Cow::Borrowed(_)));
+        assert!(matches!(squash_cow("年度目標\n達成率"), Cow::Owned(_)));
+        assert!(matches!(squash_cow("Ｒ１"), Cow::Owned(_)));
+    }
+
+    #[test]
+    fn whole_numbers_convert_like_the_15_digit_route() {
+        for f in [1.0, -3.0, 40561.0, 999_999_999_999_999.0, 1e15, -1e16] {
+            let fast = from_f64(f).unwrap();
+            assert_eq!(fast.to_string(), format!("{f:.0}"), "{f}");
+        }
     }
 
     #[test]

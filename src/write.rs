@@ -17,6 +17,7 @@ use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign,
     FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
 };
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -151,8 +152,8 @@ struct Ctx<'a> {
     f: Formats,
     year: Year,
     kind: Kind,
-    /// Notes on corrected cells, by input location (file, sheet, row, column).
-    notes: BTreeMap<(String, String, u32, u32), String>,
+    /// Notes on corrected cells, by input location.
+    notes: Notes,
 }
 
 impl Ctx<'_> {
@@ -160,7 +161,10 @@ impl Ctx<'_> {
     fn note(&self, at: Option<&CellRef>) -> Option<&String> {
         let at = at?;
         self.notes
-            .get(&(at.file.clone(), at.sheet.clone(), at.row, at.col))
+            .get(&(at.row, at.col))?
+            .iter()
+            .find(|(file, sheet, _)| *file == *at.file && *sheet == *at.sheet)
+            .map(|(_, _, text)| text)
     }
 
     /// Puts the correction note of `at` (if any) on the written cell.
@@ -184,9 +188,13 @@ impl Ctx<'_> {
     }
 }
 
+/// Note texts of corrected cells by input (row, column), then file and sheet: a lookup
+/// compares names only for a corrected position.
+type Notes = BTreeMap<(u32, u32), Vec<(String, String, String)>>;
+
 /// The note text of each corrected cell: the old value and the reason (several joined).
-fn notes_of(changes: &[Change]) -> BTreeMap<(String, String, u32, u32), String> {
-    let mut notes: BTreeMap<(String, String, u32, u32), String> = BTreeMap::new();
+fn notes_of(changes: &[Change]) -> Notes {
+    let mut notes = Notes::new();
     for c in changes {
         let (Some(sheet), Some((row, col))) = (&c.at.sheet, c.at.pos) else {
             continue;
@@ -202,15 +210,33 @@ fn notes_of(changes: &[Change]) -> BTreeMap<(String, String, u32, u32), String> 
             c.field,
             c.reason
         );
-        notes
-            .entry((c.at.file.clone(), sheet.clone(), row, col))
-            .and_modify(|t| {
+        let here = notes.entry((row, col)).or_default();
+        match here
+            .iter_mut()
+            .find(|(file, s, _)| *file == c.at.file && s == sheet)
+        {
+            Some((_, _, t)) => {
                 t.push('\n');
                 t.push_str(&text);
-            })
-            .or_insert(text);
+            }
+            None => here.push((c.at.file.clone(), sheet.clone(), text)),
+        }
     }
     notes
+}
+
+/// A report handed to [`report_workbook`]: its sheets are freed as they are written.
+impl From<Report> for Cow<'_, Report> {
+    fn from(report: Report) -> Self {
+        Cow::Owned(report)
+    }
+}
+
+/// A borrowed report for [`report_workbook`], kept by the caller.
+impl<'a> From<&'a Report> for Cow<'a, Report> {
+    fn from(report: &'a Report) -> Self {
+        Cow::Borrowed(report)
+    }
 }
 
 /// Builds the report workbook in memory. Corrected cells carry a note with the old value and
@@ -218,8 +244,8 @@ fn notes_of(changes: &[Change]) -> BTreeMap<(String, String, u32, u32), String> 
 ///
 /// # Errors
 /// [`Error::Write`] if a value cannot be stored (e.g. a text longer than Excel allows).
-pub fn report_workbook(
-    report: &Report,
+pub fn report_workbook<'a>(
+    report: impl Into<Cow<'a, Report>>,
     calc: &Calculation,
     layout: &Layout,
     year: Year,
@@ -235,7 +261,11 @@ pub fn report_workbook(
         kind: Kind::Report,
         notes: notes_of(changes),
     };
-    build(report, &ctx, options, out_name)
+    // An owned report is dropped sheet by sheet as each is written.
+    match report.into() {
+        Cow::Borrowed(r) => build(&r.sheets, &ctx, options, out_name),
+        Cow::Owned(r) => build(r.sheets, &ctx, options, out_name),
+    }
 }
 
 /// Builds the department workbook (`template`): the same layout, derived cells as formulas,
@@ -256,13 +286,13 @@ pub fn template_workbook(
         f: Formats::new(layout, true),
         year,
         kind: Kind::Template,
-        notes: BTreeMap::new(),
+        notes: Notes::new(),
     };
-    build(report, &ctx, &WriteOptions::default(), out_name)
+    build(&report.sheets, &ctx, &WriteOptions::default(), out_name)
 }
 
-fn build(
-    report: &Report,
+fn build<S: Borrow<Sheet>>(
+    sheets: impl IntoIterator<Item = S>,
     ctx: &Ctx<'_>,
     options: &WriteOptions,
     out_name: &Path,
@@ -272,6 +302,8 @@ fn build(
         detail: e.to_string(),
     };
     let mut workbook = Workbook::new();
+    // The parts are deflated again by `fix_first_page_numbers`: the fastest level here.
+    workbook.set_zip_compression_level(1);
     // The Normal style in the Japanese font (metrics of rust_xlsxwriter's ＭＳ Ｐゴシック example).
     let normal = Format::new()
         .set_font_name(&ctx.layout.font.name)
@@ -287,7 +319,8 @@ fn build(
             .set_author("shinchoku")
             .set_creation_datetime(&created),
     );
-    for (si, sheet) in report.sheets.iter().enumerate() {
+    for (si, sheet) in sheets.into_iter().enumerate() {
+        let sheet = sheet.borrow();
         let ws = workbook.add_worksheet();
         ws.set_name(&sheet.name).map_err(err)?;
         write_sheet(ws, si, sheet, ctx, options).map_err(err)?;
@@ -295,6 +328,7 @@ fn build(
     crate::changelog::add_history_sheet(&mut workbook, &options.history, &ctx.layout.font.name)
         .map_err(err)?;
     let xlsx = workbook.save_to_buffer().map_err(err)?;
+    drop(workbook);
     fix_first_page_numbers(&xlsx).map_err(|e| Error::Write {
         path: out_name.to_path_buf(),
         detail: e.to_string(),
@@ -304,31 +338,42 @@ fn build(
 /// rust_xlsxwriter 0.102 writes a sheet's first page number as `useFirstPageNumber="N"` (a
 /// boolean attribute) without `firstPageNumber`, so Excel and LibreOffice number the pages from
 /// 1 (the bug XlsxWriter fixed in 0.6.8). Rewrites it in the worksheet parts to
-/// `firstPageNumber="N" useFirstPageNumber="1"`; every other part is copied unchanged, with
-/// the same fixed timestamps, so the output stays byte-stable.
+/// `firstPageNumber="N" useFirstPageNumber="1"`. Every deflated part (written by
+/// rust_xlsxwriter at its fastest level) is deflated again at [`DEFLATE_LEVEL`], with the same
+/// fixed timestamps, so the output stays byte-stable.
 fn fix_first_page_numbers(xlsx: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
     use std::io::{Read, Write};
     use zip::write::SimpleFileOptions;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx))?;
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(xlsx.len())));
     for i in 0..archive.len() {
         let mut file = archive.by_index(i)?;
         let name = file.name()?.to_string();
-        if !(name.starts_with("xl/worksheets/") && name.ends_with(".xml")) {
+        if file.compression() != zip::CompressionMethod::Deflated {
             out.raw_copy_file(file)?;
             continue;
         }
-        let mut xml = String::new();
-        file.read_to_string(&mut xml)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
+        file.read_to_end(&mut bytes)?;
         let options = SimpleFileOptions::default()
-            .compression_method(file.compression())
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(DEFLATE_LEVEL))
             .last_modified_time(file.last_modified().unwrap_or_default());
         drop(file);
-        out.start_file(name, options)?;
-        out.write_all(first_page_number_attribute(&xml).as_bytes())?;
+        out.start_file(name.as_str(), options)?;
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            let xml = String::from_utf8_lossy(&bytes);
+            out.write_all(first_page_number_attribute(&xml).as_bytes())?;
+        } else {
+            out.write_all(&bytes)?;
+        }
     }
     Ok(out.finish()?.into_inner())
 }
+
+/// The deflate level of the written workbook: 3, as Excel uses (levels 4–6 take about twice as
+/// long for files a few per cent smaller).
+const DEFLATE_LEVEL: i64 = 3;
 
 /// `useFirstPageNumber="N"` → `firstPageNumber="N" useFirstPageNumber="1"` in one sheet's XML.
 fn first_page_number_attribute(xml: &str) -> String {
@@ -624,12 +669,18 @@ fn text_block(
     fmt: &Format,
     ctx: &Ctx<'_>,
 ) -> Result<(), XlsxError> {
-    if rows > 1 {
-        ws.merge_range(row, c, row + rows - 1, c, "", fmt)?;
-    }
-    match &t.text {
-        Some(s) => ws.write_string_with_format(row, c, s, fmt)?,
-        None => ws.write_blank(row, c, fmt)?,
+    match (&t.text, rows > 1) {
+        // The merge writes its first cell: not written twice.
+        (text, true) => ws.merge_range(
+            row,
+            c,
+            row + rows - 1,
+            c,
+            text.as_deref().unwrap_or(""),
+            fmt,
+        )?,
+        (Some(s), false) => ws.write_string_with_format(row, c, s, fmt)?,
+        (None, false) => ws.write_blank(row, c, fmt)?,
     };
     ctx.annotate(ws, row, c, t.at.as_ref())
 }

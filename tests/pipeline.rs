@@ -241,3 +241,49 @@ fn a_closed_pipe_does_not_panic() {
         assert_ne!(out.status.code(), Some(101), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_merged_block_with_blank_trailing_rows_reads_as_without_them() {
+    // The reader bounds an item by the next item's start, not by the № merge: three blank
+    // rows at the end of item 1's block (merged with it by the writer) change nothing.
+    let plain = crate::fixture::small_report(&[1, 2, 3]);
+    let mut padded = plain.clone();
+    let section = &mut padded.sheets[0].sections[0];
+    assert!(
+        section.items.len() > 1,
+        "item 1 is followed by another item"
+    );
+    let item = &mut section.items[0];
+    assert!(!item.indicators.is_empty());
+    let span = item.span();
+    item.actions
+        .resize(span + 3, shinchoku::model::Action::default());
+    let dir = tempfile::tempdir().unwrap();
+    let read_back = |report: &Report, name: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, crate::fixture::workbook_bytes(report)).unwrap();
+        (read(&path), path)
+    };
+    let (a, _) = read_back(&plain, "plain.xlsx");
+    let (b, padded_path) = read_back(&padded, "padded.xlsx");
+    // The padded file really merges item 1's № over its blank rows.
+    let mut xlsx: calamine::Xlsx<_> = calamine::open_workbook(&padded_path).unwrap();
+    let sheet = &padded.sheets[0].name;
+    let first = b.sheets[0].sections[0].items[0].no.at.clone().unwrap();
+    let merges = xlsx.merge_cells_by_sheet_name(sheet).unwrap();
+    assert!(
+        merges
+            .iter()
+            .any(|m| m.start == (first.row, 0) && m.end == (first.row + span as u32 + 2, 0)),
+        "{merges:?}"
+    );
+    assert_eq!(b.items().count(), plain.items().count());
+    assert_eq!(texts(&a), texts(&b));
+    assert_eq!(numbers(&a), numbers(&b));
+    let shape = |r: &Report| -> Vec<(usize, usize)> {
+        r.items()
+            .map(|(_, i)| (i.actions.len(), i.indicators.len()))
+            .collect()
+    };
+    assert_eq!(shape(&a), shape(&b));
+}
