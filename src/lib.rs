@@ -114,7 +114,7 @@ fn process_with(inputs: &[PathBuf], common: &Common, keep_input: bool) -> Result
         (Some(given), Some((y, text, at))) if given != *y => {
             return Err(Error::YearMismatch {
                 given: given.to_string(),
-                header: text.clone(),
+                header: text.replace('\n', " "),
                 at: format!("{} {}!{}", at.file, at.sheet, at.a1()),
             })
         }
