@@ -85,6 +85,9 @@ pub enum Error {
         /// What is wrong.
         detail: String,
     },
+    /// `template --from` a report of the plan's last year, with no `--year` for the new workbook.
+    #[error("E022 {0} は計画最終年度（R5）の報告書です。次の年度はありません。作る年度を --year で指定してください")]
+    NoNextYear(PathBuf),
 }
 
 /// Shorthand for results that may stop the run.

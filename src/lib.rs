@@ -211,7 +211,7 @@ fn run_template(args: &cli::TemplateArgs) -> Result<u8> {
             let year = match args.year {
                 Some(y) => y,
                 None => Year::new(outcome.year.number() + 1)
-                    .ok_or_else(|| Error::NoYear(from.clone()))?,
+                    .ok_or_else(|| Error::NoNextYear(from.clone()))?,
             };
             let (report, calc) = template::next_cycle(&outcome.output, &outcome.calc, year);
             (report, calc, outcome.layout, year)

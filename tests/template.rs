@@ -159,3 +159,37 @@ fn blank_template_has_the_layout_sheets_protected() {
         assert_eq!(s["paper_size"], 8);
     }
 }
+
+#[test]
+fn next_cycle_after_r5_asks_for_a_year() {
+    // A report of the plan's last year has no next cycle unless --year names one.
+    let dir = with_sample();
+    let (_, report) = read(&dir.path().join("mine-r1.xlsx"), None);
+    let r5 = Year::new(5).unwrap();
+    let calc = shinchoku::calc::recalculate(&report, &shinchoku::rules::Rules::builtin(), r5);
+    let layout = shinchoku::layout::Layout::builtin();
+    let bytes = shinchoku::write::report_workbook(
+        &report,
+        &calc,
+        &layout,
+        r5,
+        &Default::default(),
+        &[],
+        Path::new("r5.xlsx"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("r5.xlsx"), bytes).unwrap();
+    let run = shinchoku(
+        dir.path(),
+        &["template", "--from", "r5.xlsx", "--out", "next.xlsx"],
+    );
+    assert_eq!(run.status.code(), Some(2), "{:?}", text(&run));
+    assert!(
+        text(&run)
+            .1
+            .contains("E022 r5.xlsx は計画最終年度（R5）の報告書です。次の年度はありません。"),
+        "{:?}",
+        text(&run)
+    );
+    assert!(!dir.path().join("next.xlsx").exists());
+}
