@@ -266,7 +266,14 @@ fn run_check(
     match format {
         Format::Json => outln!("{}", finding::to_json(&shown)),
         Format::Text => {
-            out!("{}", render_text(&shown));
+            let names = outcome
+                .output
+                .items()
+                .filter_map(|(_, item)| {
+                    Some((item.number()?, item.name.as_str().replace('\n', " ")))
+                })
+                .collect();
+            out!("{}", render_text(&shown, &names));
             if baseline.is_some() {
                 outln!("（--baseline にある既出の {hidden} 件は表示していません）");
             }
@@ -275,9 +282,10 @@ fn run_check(
     Ok(exit_code(&shown))
 }
 
-/// Findings as terminal text: grouped by file and sheet, then by item №, one line per finding
-/// (code, severity, cell, indicator, message), then a count by severity.
-pub fn render_text(findings: &[Finding]) -> String {
+/// Findings as terminal text: grouped by file and sheet, then by item № (with its name from
+/// `names`), one line per finding (code, severity, cell, indicator, message), then a count by
+/// severity.
+pub fn render_text(findings: &[Finding], names: &std::collections::HashMap<u32, String>) -> String {
     let mut out = String::new();
     let mut group: Option<(String, Option<String>)> = None;
     let mut item_group: Option<Option<u32>> = None;
@@ -297,7 +305,10 @@ pub fn render_text(findings: &[Finding]) -> String {
         }
         if item_group != Some(f.at.item) {
             if let Some(n) = f.at.item {
-                out.push_str(&format!("  №{n}\n"));
+                match names.get(&n) {
+                    Some(name) => out.push_str(&format!("  №{n} {name}\n")),
+                    None => out.push_str(&format!("  №{n}\n")),
+                }
             }
             item_group = Some(f.at.item);
         }

@@ -117,7 +117,7 @@ fn e108_conflicting_duplicate_is_an_error_naming_both_files() {
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
         stdout.contains(
-            "  №1\n    E108 エラー A5: 項目№1が mine-r1.xlsx 大分類1!A5 と changed.xlsx 大分類1!A5 \
+            "  №1 機構改革による定員適正化の推進\n    E108 エラー A5: 項目№1が mine-r1.xlsx 大分類1!A5 と changed.xlsx 大分類1!A5 \
              の両方にあり、内容が異なります（R1実績: 「333」と「340」）。後者は使いませんでした"
         ),
         "{stdout}"
