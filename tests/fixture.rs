@@ -67,7 +67,15 @@ pub fn small_report(numbers: &[u32]) -> shinchoku::model::Report {
 
 /// Writes `report` as an R1 workbook (derived cells recalculated) and returns its bytes.
 pub fn workbook_bytes(report: &shinchoku::model::Report) -> Vec<u8> {
-    let year = shinchoku::model::Year::ALL[0];
+    workbook_bytes_for(report, shinchoku::model::Year::ALL[0])
+}
+
+/// Writes `report` as a workbook of report year `year` with the built-in rules and layout
+/// (derived cells recalculated for that year) and returns its bytes.
+pub fn workbook_bytes_for(
+    report: &shinchoku::model::Report,
+    year: shinchoku::model::Year,
+) -> Vec<u8> {
     let calc = shinchoku::calc::recalculate(report, &shinchoku::rules::Rules::builtin(), year);
     shinchoku::write::report_workbook(
         report,
@@ -76,7 +84,7 @@ pub fn workbook_bytes(report: &shinchoku::model::Report) -> Vec<u8> {
         year,
         &Default::default(),
         &[],
-        Path::new("small.xlsx"),
+        Path::new("fixture.xlsx"),
     )
     .expect("the report writes")
 }

@@ -166,18 +166,7 @@ fn next_cycle_after_r5_asks_for_a_year() {
     let dir = with_sample();
     let (_, report) = read(&dir.path().join("mine-r1.xlsx"), None);
     let r5 = Year::new(5).unwrap();
-    let calc = shinchoku::calc::recalculate(&report, &shinchoku::rules::Rules::builtin(), r5);
-    let layout = shinchoku::layout::Layout::builtin();
-    let bytes = shinchoku::write::report_workbook(
-        &report,
-        &calc,
-        &layout,
-        r5,
-        &Default::default(),
-        &[],
-        Path::new("r5.xlsx"),
-    )
-    .unwrap();
+    let bytes = crate::fixture::workbook_bytes_for(&report, r5);
     std::fs::write(dir.path().join("r5.xlsx"), bytes).unwrap();
     let run = shinchoku(
         dir.path(),
