@@ -1,9 +1,9 @@
 //! Department batches: the reports of several input files → one merged [`Report`] in item
 //! order, with the findings the merge makes (an item in two files with different values, a
-//! file that adds nothing, a plan item missing from every input); the per-input change logs of
+//! file that adds nothing, a plan item missing from every input); the per-input file names of
 //! `--split`; and the progress bar shown while a batch is read.
 
-use crate::changelog::{compare_items, Change};
+use crate::compare::compare_items;
 use crate::finding::{Code, Finding, Location};
 use crate::model::{Item, Report, Section, Sheet};
 use crate::value::squash;
@@ -52,7 +52,6 @@ pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
     // item № → (file, sheet index, section index, item index) of the copy kept.
     let mut taken: HashMap<u32, (String, usize, usize, usize)> = HashMap::new();
     for (file, report) in parts {
-        merged.year = merged.year.or(report.year);
         let mut added = 0usize;
         for sheet in report.sheets {
             let si = match merged.sheets.iter().position(|s| s.name == sheet.name) {
@@ -197,15 +196,6 @@ pub fn split_names(inputs: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// The changes found in one input file (as named on the command line).
-pub fn changes_of(file: &str, changes: &[Change]) -> Vec<Change> {
-    changes
-        .iter()
-        .filter(|c| c.at.file == file)
-        .cloned()
-        .collect()
-}
-
 /// A progress bar over `len` input files on stderr: drawn only for a batch (more than one
 /// file), when stderr is a terminal and `CI` is not set; hidden otherwise.
 pub fn progress(len: usize) -> ProgressBar {
@@ -223,7 +213,8 @@ pub fn progress(len: usize) -> ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CellRef, Field, TextField, Value};
+    use crate::model::{CellRef, Field, TextField};
+    use crate::value::Value;
     use rust_decimal::Decimal;
 
     fn item(file: &str, n: u32, name: &str, row: u32) -> Item {
@@ -249,7 +240,6 @@ mod tests {
 
     fn report(items: Vec<Item>) -> Report {
         Report {
-            year: None,
             sheets: vec![Sheet {
                 name: "大分類1".into(),
                 sections: vec![Section {

@@ -1,174 +1,214 @@
-//! Checks: [`Report`] + [`Calculation`] → findings about the entries (SPEC §5). Corrections
-//! (and their findings) are made by [`crate::changelog::correct`]; this stage only reports.
+//! Checks: the recalculated [`Report`] + report year → findings about the entries (SPEC §5),
+//! one small function per code. Corrections (and their findings) are made by
+//! [`crate::correct`]; this stage only reports.
 
-use crate::calc::{target_sum, Calculation, Figure};
+use crate::calc::target_sum;
 use crate::finding::{Code, Finding, Location};
-use crate::model::{Field, Indicator, Item, Report, TextField, Value, Year};
+use crate::model::{Derived, Field, Figure, Indicator, Item, Report, TextField, Year};
 use crate::rules::{RateRule, TotalRule};
-use crate::value::{format_report, squash};
+use crate::value::{format_report, squash, Value};
+use crate::vocab;
+use rust_decimal::Decimal;
 use std::collections::HashMap;
 
-/// Runs every check over the report for `year`.
-pub fn check(report: &Report, calc: &Calculation, year: Year) -> Vec<Finding> {
+/// What every indicator check needs besides the indicator: its item's №, its name, its
+/// recalculated figures and the report year.
+struct Ctx<'a> {
+    no: Option<u32>,
+    name: Option<&'a str>,
+    d: &'a Derived,
+    year: Year,
+}
+
+impl Ctx<'_> {
+    fn at(&self, f: &Field) -> Location {
+        field_location(f, self.no, self.name)
+    }
+}
+
+/// Runs every check over the report (already recalculated) for `year`.
+pub fn check(report: &Report, year: Year) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut seen: HashMap<u32, (String, String)> = HashMap::new();
-    for (si, sheet) in report.sheets.iter().enumerate() {
-        for (ci, section) in sheet.sections.iter().enumerate() {
-            for (ii, item) in section.items.iter().enumerate() {
-                check_item_no(item, &mut seen, &mut out);
-                check_item_texts(item, &mut out);
-                let no = item.number();
-                for (ki, ind) in item.indicators.iter().enumerate() {
-                    let name = ind.name.text.as_deref();
-                    let Some(d) = calc.get((si, ci, ii, ki)) else {
-                        continue;
-                    };
-                    let loc = |f: &Field| field_location(f, no, name);
-                    let n = year.index();
-                    // Text where a number belongs.
-                    for (f, is_actual) in std::iter::once((&ind.base, false))
-                        .chain(ind.targets.iter().map(|f| (f, false)))
-                        .chain(std::iter::once((&ind.target_total, false)))
-                        .chain(ind.actuals.iter().map(|f| (f, true)))
-                    {
-                        if let Value::Text(t) = &f.value {
-                            let code = if is_actual {
-                                Code::TextInActual
-                            } else {
-                                Code::TextInNumberCell
-                            };
-                            out.push(Finding::new(code, loc(f), Some(t.clone()), &[t]));
-                        }
-                    }
-                    // A target for the report year (or an earlier one) but no actual.
-                    for (y, when) in Year::ALL.iter().enumerate().take(n + 1) {
-                        let a = &ind.actuals[y];
-                        if ind.targets[y].value.number().is_some() && a.value == Value::Blank {
-                            out.push(Finding::new(
-                                Code::MissingActual,
-                                loc(a),
-                                None,
-                                &[&when.to_string()],
-                            ));
-                        }
-                    }
-                    // An actual for a year after the report year.
-                    for (y, when) in Year::ALL.iter().enumerate().skip(n + 1) {
-                        let a = &ind.actuals[y];
-                        if let Value::Number(d) = a.value {
-                            let shown = d.normalize().to_string();
-                            out.push(Finding::new(
-                                Code::FutureActual,
-                                loc(a),
-                                Some(a.found.display()),
-                                &[&when.to_string(), &year.to_string(), &shown],
-                            ));
-                        }
-                    }
-                    check_base_and_kubun(ind, no, name, &mut out);
-                    let actual = &ind.actuals[n];
-                    if let (TotalRule::Given, Some(sum), Some(total)) = (
-                        d.rule.total,
-                        target_sum(ind),
-                        ind.target_total.value.number(),
-                    ) {
-                        if sum != total {
-                            let (t, s) = (
-                                format_report(total, d.rule.decimals),
-                                format_report(sum, d.rule.decimals),
-                            );
-                            out.push(Finding::new(
-                                Code::TotalNotSum,
-                                loc(&ind.target_total),
-                                Some(t.clone()),
-                                &[&t, &s],
-                            ));
-                        }
-                    }
-                    let a = actual.value.number();
-                    if let (true, Some(a)) = (d.rule.percent, a) {
-                        if a > rust_decimal::Decimal::ONE_HUNDRED {
-                            let s = a.normalize().to_string();
-                            out.push(Finding::new(
-                                Code::PercentOver100,
-                                loc(actual),
-                                Some(s.clone()),
-                                &[&s],
-                            ));
-                        }
-                    }
-                    let (t5, base) = (ind.targets[4].value.number(), ind.base.value.number());
-                    if let (TotalRule::None, Some(a), Some(t5), true) = (d.rule.total, a, t5, n < 4)
-                    {
-                        let lower_is_better = base.is_some_and(|b| t5 < b);
-                        if (lower_is_better && a < t5) || (!lower_is_better && a > t5) {
-                            let (sa, st) = (a.normalize().to_string(), t5.normalize().to_string());
-                            out.push(Finding::new(
-                                Code::PastFinalTarget,
-                                loc(actual),
-                                Some(sa.clone()),
-                                &[&sa, &st, &year.to_string()],
-                            ));
-                        }
-                    }
-                    if let (RateRule::Ratio, Some(t5), Some(b)) = (d.rule.rate, t5, base) {
-                        if t5 < b {
-                            let (st, sb) = (t5.normalize().to_string(), b.normalize().to_string());
-                            out.push(Finding::new(
-                                Code::RatioOnLowerIsBetter,
-                                loc(&ind.targets[4]),
-                                Some(st.clone()),
-                                &[&st, &sb],
-                            ));
-                        }
-                    }
-                    if !d.rule.declared {
-                        let how = format!(
-                            "{}・{}・{}・小数{}桁{}",
-                            match d.rule.rate {
-                                RateRule::Ratio => "達成率は実績÷目標（ratio）",
-                                RateRule::Improve => "達成率は基準からの改善幅（improve）",
-                            },
-                            match d.rule.total {
-                                TotalRule::Given => "合計は入力値（given）",
-                                TotalRule::None => "合計なし（none）",
-                            },
-                            match d.rule.actual {
-                                crate::rules::ActualRule::Annual => "実績は年度ごと（annual）",
-                                crate::rules::ActualRule::Cumulative => "実績は累計（cumulative）",
-                            },
-                            d.rule.decimals,
-                            if d.rule.percent {
-                                "・割合（percent）"
-                            } else {
-                                ""
-                            }
-                        );
-                        out.push(Finding::new(
-                            Code::UndeclaredRule,
-                            field_location(&ind.effect, no, name),
-                            None,
-                            &[&how],
-                        ));
-                    }
-                    if squash(item.status.as_str()) == "達成" {
-                        if let Figure::Number(r) = d.rate_year {
-                            if r < rust_decimal::Decimal::ONE_HUNDRED {
-                                let s = format_report(r, 1);
-                                out.push(Finding::new(
-                                    Code::AchievedBelowTarget,
-                                    text_location(&item.status, no, name),
-                                    Some(item.status.as_str().to_string()),
-                                    &[&s],
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
+    for (_, item) in report.items() {
+        check_item_no(item, &mut seen, &mut out);
+        check_item_texts(item, &mut out);
+        for ind in &item.indicators {
+            let Some(d) = &ind.recalculated else {
+                continue;
+            };
+            let cx = Ctx {
+                no: item.number(),
+                name: ind.name.text.as_deref(),
+                d,
+                year,
+            };
+            check_indicator(item, ind, &cx, &mut out);
         }
     }
     out
+}
+
+/// The checks of one indicator, in the order their findings are listed for one cell.
+fn check_indicator(item: &Item, ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    text_in_number_cells(ind, cx, out);
+    missing_actuals(ind, cx, out);
+    future_actuals(ind, cx, out);
+    check_base_and_kubun(ind, cx.no, cx.name, out);
+    total_not_sum(ind, cx, out);
+    percent_over_100(ind, cx, out);
+    past_final_target(ind, cx, out);
+    ratio_on_lower_is_better(ind, cx, out);
+    undeclared_rule(ind, cx, out);
+    achieved_below_target(item, cx, out);
+}
+
+/// E105 / W209: text where a number belongs (an actual cannot be recalculated).
+fn text_in_number_cells(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let inputs = std::iter::once((&ind.base, false))
+        .chain(ind.targets.iter().map(|f| (f, false)))
+        .chain(std::iter::once((&ind.target_total, false)))
+        .chain(ind.actuals.iter().map(|f| (f, true)));
+    for (f, is_actual) in inputs {
+        if let Value::Text(t) = &f.value {
+            let code = if is_actual {
+                Code::TextInActual
+            } else {
+                Code::TextInNumberCell
+            };
+            out.push(Finding::new(code, cx.at(f), Some(t.clone()), &[t]));
+        }
+    }
+}
+
+/// E103: a target for the report year (or an earlier one) but no actual.
+fn missing_actuals(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for (y, when) in Year::ALL.iter().enumerate().take(cx.year.index() + 1) {
+        let a = &ind.actuals[y];
+        if ind.targets[y].value.number().is_some() && a.value == Value::Blank {
+            let when = when.to_string();
+            out.push(Finding::new(Code::MissingActual, cx.at(a), None, &[&when]));
+        }
+    }
+}
+
+/// W213: an actual for a year after the report year.
+fn future_actuals(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for (y, when) in Year::ALL.iter().enumerate().skip(cx.year.index() + 1) {
+        let a = &ind.actuals[y];
+        if let Value::Number(d) = a.value {
+            let shown = d.normalize().to_string();
+            out.push(Finding::new(
+                Code::FutureActual,
+                cx.at(a),
+                Some(a.found.display()),
+                &[&when.to_string(), &cx.year.to_string(), &shown],
+            ));
+        }
+    }
+}
+
+/// W202: a given 合計 that is not the sum of five yearly targets.
+fn total_not_sum(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let rule = cx.d.rule;
+    if let (TotalRule::Given, Some(sum), Some(total)) =
+        (rule.total, target_sum(ind), ind.target_total.value.number())
+    {
+        if sum != total {
+            let t = format_report(total, rule.decimals);
+            let s = format_report(sum, rule.decimals);
+            out.push(Finding::new(
+                Code::TotalNotSum,
+                cx.at(&ind.target_total),
+                Some(t.clone()),
+                &[&t, &s],
+            ));
+        }
+    }
+}
+
+/// W203: a percentage actual above 100.
+fn percent_over_100(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let actual = &ind.actuals[cx.year.index()];
+    if let (true, Some(a)) = (cx.d.rule.percent, actual.value.number()) {
+        if a > Decimal::ONE_HUNDRED {
+            let s = a.normalize().to_string();
+            out.push(Finding::new(
+                Code::PercentOver100,
+                cx.at(actual),
+                Some(s.clone()),
+                &[&s],
+            ));
+        }
+    }
+}
+
+/// W204: a level indicator already past its R5 target before R5.
+fn past_final_target(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let n = cx.year.index();
+    let actual = &ind.actuals[n];
+    let (t5, base) = (ind.targets[4].value.number(), ind.base.value.number());
+    if let (TotalRule::None, Some(a), Some(t5), true) =
+        (cx.d.rule.total, actual.value.number(), t5, n < 4)
+    {
+        let lower_is_better = base.is_some_and(|b| t5 < b);
+        if (lower_is_better && a < t5) || (!lower_is_better && a > t5) {
+            let (sa, st) = (a.normalize().to_string(), t5.normalize().to_string());
+            out.push(Finding::new(
+                Code::PastFinalTarget,
+                cx.at(actual),
+                Some(sa.clone()),
+                &[&sa, &st, &cx.year.to_string()],
+            ));
+        }
+    }
+}
+
+/// W208: a `ratio` rule on an indicator whose R5 target is below its baseline.
+fn ratio_on_lower_is_better(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let (t5, base) = (ind.targets[4].value.number(), ind.base.value.number());
+    if let (RateRule::Ratio, Some(t5), Some(b)) = (cx.d.rule.rate, t5, base) {
+        if t5 < b {
+            let (st, sb) = (t5.normalize().to_string(), b.normalize().to_string());
+            out.push(Finding::new(
+                Code::RatioOnLowerIsBetter,
+                cx.at(&ind.targets[4]),
+                Some(st.clone()),
+                &[&st, &sb],
+            ));
+        }
+    }
+}
+
+/// I304: the rule was inferred, not declared (the inferred rule is named).
+fn undeclared_rule(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    if !cx.d.rule.declared {
+        let how = cx.d.rule.to_string();
+        out.push(Finding::new(
+            Code::UndeclaredRule,
+            cx.at(&ind.effect),
+            None,
+            &[&how],
+        ));
+    }
+}
+
+/// W205: 達成 while the 年度目標達成率 is under 100.
+fn achieved_below_target(item: &Item, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    if squash(item.status.as_str()) != "達成" {
+        return;
+    }
+    if let Figure::Number(r) = cx.d.rate_year {
+        if r < Decimal::ONE_HUNDRED {
+            let s = format_report(r, 1);
+            out.push(Finding::new(
+                Code::AchievedBelowTarget,
+                text_location(&item.status, cx.no, cx.name),
+                Some(item.status.as_str().to_string()),
+                &[&s],
+            ));
+        }
+    }
 }
 
 /// The 29基準 printed twice must agree; the 区分 cells must read 目標 / 実績.
@@ -189,14 +229,15 @@ fn check_base_and_kubun(
             ));
         }
     }
-    // "実勢"/"実積" are corrected (and reported) by the change log.
+    // "実勢"/"実積" are corrected (and reported) by `correct`.
     let labels = [
-        (&ind.target_label, "目標", &["目標"][..]),
-        (&ind.actual_label, "実績", &["実績", "実勢", "実積"][..]),
+        (&ind.target_label, "目標", false),
+        (&ind.actual_label, "実績", true),
     ];
-    for (label, want, accepted) in labels {
+    for (label, want, typo_allowed) in labels {
         let s = squash(label.as_str());
-        if !s.is_empty() && !accepted.contains(&s.as_str()) {
+        let typo = typo_allowed && vocab::is_actual_typo(&s);
+        if !s.is_empty() && s != want && !typo {
             out.push(Finding::new(
                 Code::UnknownKubun,
                 text_location(label, no, name),
@@ -268,7 +309,7 @@ fn check_item_no(item: &Item, seen: &mut HashMap<u32, (String, String)>, out: &m
 fn check_item_texts(item: &Item, out: &mut Vec<Finding>) {
     let no = item.number();
     let grade = item.grade.as_str().trim();
-    if !grade.is_empty() && !matches!(grade, "Ａ" | "Ｂ" | "Ｃ" | "A" | "B" | "C") {
+    if !grade.is_empty() && !vocab::is_grade(grade) {
         out.push(Finding::new(
             Code::UnknownGrade,
             text_location(&item.grade, no, None),

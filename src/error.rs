@@ -13,12 +13,13 @@ pub enum Error {
     #[error("E002 フォルダーが指定されました。ブック（.xlsx）を指定してください: {0}")]
     IsDirectory(PathBuf),
     /// The file cannot be opened or read.
-    #[error("E003 ファイルを読み込めません: {path}: {detail}")]
+    #[error("E003 ファイルを読み込めません: {path}: {source}")]
     Io {
         /// The file.
         path: PathBuf,
         /// What the system said.
-        detail: String,
+        #[source]
+        source: std::io::Error,
     },
     /// The file is not an Excel workbook we can read (or it is damaged).
     #[error("E004 Excelブックとして読み込めません（壊れているか、ブックではありません）: {path}: {detail}")]
@@ -67,13 +68,18 @@ pub enum Error {
     #[error("E011 入力ファイルを上書きする出力先は使えません: {0}")]
     WouldOverwriteInput(PathBuf),
     /// Writing an output failed.
-    #[error("E012 出力ファイルを書き込めません（Excelで開いていないか確認してください）: {path}: {detail}")]
+    #[error("E012 出力ファイルを書き込めません（Excelで開いていないか確認してください）: {path}: {source}")]
     Write {
         /// The output file.
         path: PathBuf,
-        /// What the system said.
-        detail: String,
+        /// What the system or the workbook writer said.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The terminal output (stdout) cannot be written, e.g. a full disk behind `>`; a closed
+    /// pipe (`| head`) is not an error.
+    #[error("E013 結果を標準出力に書き込めません: {0}")]
+    Stdout(#[source] std::io::Error),
     /// The workbook has no sheet, or no sheet holds any cell.
     #[error("E020 ブックが空です（シートにセルが一つもありません）: {0}")]
     EmptyWorkbook(PathBuf),
@@ -90,5 +96,91 @@ pub enum Error {
     NoNextYear(PathBuf),
 }
 
+impl Error {
+    /// The stable code of this error ("E001"), the first word of its message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound(_) => "E001",
+            Error::IsDirectory(_) => "E002",
+            Error::Io { .. } => "E003",
+            Error::NotWorkbook { .. } => "E004",
+            Error::Encrypted(_) => "E005",
+            Error::NoReportSheet(_) => "E006",
+            Error::TooLarge { .. } => "E007",
+            Error::Settings { .. } => "E008",
+            Error::YearMismatch { .. } => "E009",
+            Error::NoYear(_) => "E010",
+            Error::WouldOverwriteInput(_) => "E011",
+            Error::Write { .. } => "E012",
+            Error::Stdout(_) => "E013",
+            Error::EmptyWorkbook(_) => "E020",
+            Error::Baseline { .. } => "E021",
+            Error::NoNextYear(_) => "E022",
+        }
+    }
+
+    /// An output-writing error for `path`.
+    pub fn write(
+        path: &std::path::Path,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::Write {
+            path: path.to_path_buf(),
+            source: source.into(),
+        }
+    }
+}
+
 /// Shorthand for results that may stop the run.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+    use std::io;
+
+    /// One error of every variant, each with its full message.
+    fn every_error() -> Vec<(Error, &'static str)> {
+        let p = || PathBuf::from("a.xlsx");
+        let os = || io::Error::new(io::ErrorKind::PermissionDenied, "denied");
+        vec![
+            (Error::NotFound(p()), "E001 ファイルが見つかりません: a.xlsx"),
+            (Error::IsDirectory(p()), "E002 フォルダーが指定されました。ブック（.xlsx）を指定してください: a.xlsx"),
+            (Error::Io { path: p(), source: os() }, "E003 ファイルを読み込めません: a.xlsx: denied"),
+            (Error::NotWorkbook { path: p(), detail: "x".into() }, "E004 Excelブックとして読み込めません（壊れているか、ブックではありません）: a.xlsx: x"),
+            (Error::Encrypted(p()), "E005 パスワードで保護されたブックは読み込めません。保護を解除して保存し直してください: a.xlsx"),
+            (Error::NoReportSheet(p()), "E006 報告書の表（見出し「項目」「29基準」「実施効果」など）が見つかるシートがありません: a.xlsx"),
+            (Error::TooLarge { path: p(), detail: "x".into() }, "E007 ブックの中身が大きすぎるため読み込みを中止しました（x）: a.xlsx"),
+            (Error::Settings { path: p(), detail: "x".into() }, "E008 設定ファイルを読み込めません: a.xlsx: x"),
+            (Error::YearMismatch { given: "R2".into(), header: "R1年度 年度実績".into(), at: "a.xlsx 大分類1!W3".into() }, "E009 指定された年度 R2 とブックの見出し「R1年度 年度実績」（a.xlsx 大分類1!W3）が一致しません"),
+            (Error::NoYear(p()), "E010 報告年度が分かりません。見出し「R1年度 年度実績」を確認するか --year を指定してください: a.xlsx"),
+            (Error::WouldOverwriteInput(p()), "E011 入力ファイルを上書きする出力先は使えません: a.xlsx"),
+            (Error::write(&p(), os()), "E012 出力ファイルを書き込めません（Excelで開いていないか確認してください）: a.xlsx: denied"),
+            (Error::Stdout(os()), "E013 結果を標準出力に書き込めません: denied"),
+            (Error::EmptyWorkbook(p()), "E020 ブックが空です（シートにセルが一つもありません）: a.xlsx"),
+            (Error::Baseline { path: p(), detail: "x".into() }, "E021 比較用の findings.json（--baseline）を読み込めません: a.xlsx: x"),
+            (Error::NoNextYear(p()), "E022 a.xlsx は計画最終年度（R5）の報告書です。次の年度はありません。作る年度を --year で指定してください"),
+        ]
+    }
+
+    #[test]
+    fn every_message_is_exact_and_starts_with_its_unique_code() {
+        let mut seen = HashSet::new();
+        for (e, message) in every_error() {
+            assert_eq!(e.to_string(), message);
+            assert!(message.starts_with(&format!("{} ", e.code())), "{message}");
+            assert!(seen.insert(e.code()), "code {} used twice", e.code());
+        }
+    }
+
+    #[test]
+    fn the_os_error_is_kept_as_the_source() {
+        use std::error::Error as _;
+        let e = Error::Io {
+            path: PathBuf::from("a.xlsx"),
+            source: io::Error::new(io::ErrorKind::NotFound, "gone"),
+        };
+        assert_eq!(e.source().map(|s| s.to_string()).as_deref(), Some("gone"));
+    }
+}

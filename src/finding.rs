@@ -157,20 +157,6 @@ impl Finding {
     }
 }
 
-/// The `findings.json` object shape (SPEC §6).
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    code: &'a str,
-    severity: Severity,
-    file: &'a str,
-    sheet: Option<&'a str>,
-    cell: Option<String>,
-    item: Option<u32>,
-    indicator: Option<&'a str>,
-    found: Option<&'a str>,
-    message: &'a str,
-}
-
 /// Sorts findings by file, sheet, row, column (then code), as findings.json requires.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -181,25 +167,6 @@ pub fn sort(findings: &mut [Finding]) {
             b.code.as_str(),
         ))
     });
-}
-
-/// The findings as the JSON array of SPEC §6 (pretty-printed).
-pub fn to_json(findings: &[Finding]) -> String {
-    let rows: Vec<JsonFinding> = findings
-        .iter()
-        .map(|f| JsonFinding {
-            code: f.code.as_str(),
-            severity: f.severity(),
-            file: &f.at.file,
-            sheet: f.at.sheet.as_deref(),
-            cell: f.at.a1(),
-            item: f.at.item,
-            indicator: f.at.indicator.as_deref(),
-            found: f.found.as_deref(),
-            message: &f.message,
-        })
-        .collect();
-    serde_json::to_string_pretty(&rows).expect("findings serialise")
 }
 
 /// Counts by severity: (errors, warnings, infos).

@@ -9,6 +9,42 @@ use std::path::Path;
 /// The layout shipped with the program.
 pub const DEFAULT_LAYOUT: &str = include_str!("../templates/layout.toml");
 
+/// Column positions of the written report (A..X).
+pub mod col {
+    /// №
+    pub const NO: u16 = 0;
+    /// 実施計画
+    pub const NAME: u16 = 1;
+    /// 行動計画 text
+    pub const ACTION: u16 = 2;
+    /// Schedule marks R1..R5 start here.
+    pub const SCHEDULE: u16 = 3;
+    /// 項目
+    pub const INDICATOR: u16 = 8;
+    /// 目標 / 実績
+    pub const KUBUN: u16 = 9;
+    /// 29基準
+    pub const BASE: u16 = 10;
+    /// Indicator years R1..R5 start here.
+    pub const YEARS: u16 = 11;
+    /// 合計
+    pub const TOTAL: u16 = 16;
+    /// 実施効果
+    pub const EFFECT: u16 = 17;
+    /// 年度目標達成率
+    pub const RATE_YEAR: u16 = 18;
+    /// 合計目標達成率
+    pub const RATE_TOTAL: u16 = 19;
+    /// 達成状況
+    pub const STATUS: u16 = 20;
+    /// 評価
+    pub const GRADE: u16 = 21;
+    /// 年度実績
+    pub const RESULTS: u16 = 22;
+    /// 年度計画
+    pub const PLAN: u16 = 23;
+}
+
 /// Accepted header labels per column; each list is matched after [`squash`].
 #[derive(Clone, Debug, Deserialize)]
 #[allow(missing_docs)]

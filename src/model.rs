@@ -3,6 +3,8 @@
 //! Every value keeps where it was found ([`CellRef`]) and what the cell held ([`Found`]),
 //! so findings and the change log can name the exact cell and the value as typed.
 
+use crate::rules::Rule;
+use crate::value::Value;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
@@ -73,17 +75,12 @@ impl CellRef {
     }
 }
 
-/// A1 notation for a 0-based (row, column): (0, 0) → "A1", (4, 26) → "AA5".
+/// A1 notation for a 0-based (row, column): (0, 0) → "A1", (4, 26) → "AA5", by
+/// `rust_xlsxwriter::utility`. Positions past Excel's last cell (XFD1048576), which no valid
+/// workbook holds, are shown as that last row or column.
 pub fn a1(row: u32, col: u32) -> String {
-    let mut letters = Vec::new();
-    let mut c = col + 1;
-    while c > 0 {
-        let rem = (c - 1) % 26;
-        letters.push(b'A' + rem as u8);
-        c = (c - 1) / 26;
-    }
-    letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+    let col = u16::try_from(col.min(16_383)).unwrap_or(16_383);
+    rust_xlsxwriter::utility::row_col_to_cell(row.min(1_048_575), col)
 }
 
 /// What a cell held, exactly as read (numbers already converted to 15 significant digits).
@@ -109,33 +106,59 @@ impl Found {
     }
 }
 
-/// The meaning of a number cell after parsing.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub enum Value {
-    /// Blank.
-    #[default]
+/// A derived figure: blank, "-" (zero or missing denominator / inputs), or a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figure {
+    /// Nothing is shown (a level indicator's 合計).
     Blank,
-    /// "-" and its variants: not applicable (never 0).
-    NotApplicable,
-    /// A number.
+    /// "-": not computable (zero or missing denominator, missing input).
+    Dash,
+    /// The figure.
     Number(Decimal),
-    /// Text that is not a number ("新方針による").
-    Text(String),
 }
 
-impl Value {
-    /// The number, if this is one.
-    pub fn number(&self) -> Option<Decimal> {
+impl Figure {
+    /// The number, if any.
+    pub fn number(self) -> Option<Decimal> {
         match self {
-            Value::Number(d) => Some(*d),
+            Figure::Number(d) => Some(d),
             _ => None,
         }
     }
 
-    /// Blank or "-": nothing applies.
-    pub fn is_absent(&self) -> bool {
-        matches!(self, Value::Blank | Value::NotApplicable)
+    /// The figure as a cell value.
+    pub fn to_value(self) -> Value {
+        match self {
+            Figure::Blank => Value::Blank,
+            Figure::Dash => Value::NotApplicable,
+            Figure::Number(d) => Value::Number(d),
+        }
     }
+
+    /// Plain text for logs: "", "-", or a plain decimal ("-25.1").
+    pub fn plain(self) -> String {
+        match self {
+            Figure::Blank => String::new(),
+            Figure::Dash => "-".into(),
+            Figure::Number(d) => d.normalize().to_string(),
+        }
+    }
+}
+
+/// The recalculated figures of one indicator and the rule that gave them (set by
+/// `calc::recalculate` on the indicator itself, so they cannot be misaligned by a re-sort).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Derived {
+    /// The rule used.
+    pub rule: Rule,
+    /// 実施効果 = A_n − B (A_n without a baseline).
+    pub effect: Figure,
+    /// 年度目標達成率, rounded to one decimal.
+    pub rate_year: Figure,
+    /// The 実績 row's 合計: actual to date.
+    pub actual_to_date: Figure,
+    /// 合計目標達成率, rounded to one decimal.
+    pub rate_total: Figure,
 }
 
 /// A number-column cell: its parsed value, what it held, and where.
@@ -212,6 +235,8 @@ pub struct Indicator {
     pub rate_year: Field,
     /// 合計目標達成率 (derived).
     pub rate_total: Field,
+    /// The recalculated figures (None until `calc::recalculate` has run).
+    pub recalculated: Option<Derived>,
 }
 
 /// One 実施項目: a block of rows in the table.
@@ -284,8 +309,6 @@ pub struct Sheet {
 /// A whole report: the sheets of one or more input workbooks.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Report {
-    /// The report year.
-    pub year: Option<Year>,
     /// The worksheets in order.
     pub sheets: Vec<Sheet>,
 }
@@ -297,6 +320,28 @@ impl Report {
             s.sections
                 .iter()
                 .flat_map(move |sec| sec.items.iter().map(move |i| (s, i)))
+        })
+    }
+
+    /// Every item, mutably, in order.
+    pub fn items_mut(&mut self) -> impl Iterator<Item = &mut Item> {
+        self.sheets
+            .iter_mut()
+            .flat_map(|s| s.sections.iter_mut())
+            .flat_map(|sec| sec.items.iter_mut())
+    }
+
+    /// Every indicator with its item, in report order.
+    pub fn indicators(&self) -> impl Iterator<Item = (&Item, &Indicator)> {
+        self.items()
+            .flat_map(|(_, item)| item.indicators.iter().map(move |ind| (item, ind)))
+    }
+
+    /// Every indicator, mutably, with its item's № (see [`Item::number`]), in report order.
+    pub fn indicators_mut(&mut self) -> impl Iterator<Item = (Option<u32>, &mut Indicator)> {
+        self.items_mut().flat_map(|item| {
+            let no = item.number();
+            item.indicators.iter_mut().map(move |ind| (no, ind))
         })
     }
 }

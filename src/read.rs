@@ -4,14 +4,14 @@
 //! giant range), the table header is found by its labels, and every item block is walked with
 //! each value's provenance (file, sheet, A1 cell).
 
-use crate::changelog::{HistoryRow, HISTORY_SHEET};
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding, Location};
+use crate::history::{HistoryRow, HISTORY_SHEET};
 use crate::layout::{matches, Layout};
 use crate::model::{
-    Action, CellRef, Field, Found, Indicator, Item, Report, Section, Sheet, TextField, Value, Year,
+    Action, CellRef, Field, Found, Indicator, Item, Report, Section, Sheet, TextField, Year,
 };
-use crate::value::{from_f64, parse_text, squash, squash_cow};
+use crate::value::{from_f64, parse_text, squash, squash_cow, Value};
 use calamine::{Data, DataRef, Reader};
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -80,7 +80,7 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
         std::io::ErrorKind::NotFound => Error::NotFound(path.to_path_buf()),
         _ => Error::Io {
             path: path.to_path_buf(),
-            detail: e.to_string(),
+            source: e,
         },
     };
     let size = std::fs::metadata(path).map_err(io_error)?.len();
@@ -123,12 +123,11 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
     if input.report.sheets.is_empty() {
         return Err(Error::NoReportSheet(path.to_path_buf()));
     }
-    input.report.year = input.header_year.as_ref().map(|(y, _, _)| *y);
     Ok(input)
 }
 
 /// The rows of a 変更履歴 sheet below its header row, as written by
-/// [`crate::changelog::add_history_sheet`].
+/// shinchoku's writer.
 fn history_rows(grid: &Grid) -> Vec<HistoryRow> {
     let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for ((r, c), v) in grid.cells.range((1, 0)..) {
@@ -675,6 +674,7 @@ fn parse_item(
                 effect: field(grid, r, cols.effect, at),
                 rate_year: field(grid, r, cols.rate_year, at),
                 rate_total: field(grid, r, cols.rate_total, at),
+                recalculated: None,
             };
             item.indicators.push(ind);
             r += 2;

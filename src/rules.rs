@@ -40,6 +40,78 @@ pub enum ActualRule {
     Cumulative,
 }
 
+/// The rule in force for one indicator: declared in the rules file, or inferred (SPEC §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Rate formula.
+    pub rate: RateRule,
+    /// Total rule.
+    pub total: TotalRule,
+    /// Actual rule.
+    pub actual: ActualRule,
+    /// Decimals of the indicator's figures.
+    pub decimals: u32,
+    /// The value is a percentage.
+    pub percent: bool,
+    /// True when the rules file declares it; false when inferred.
+    pub declared: bool,
+}
+
+impl Rule {
+    /// The default of SPEC §4 for an undeclared indicator: `ratio`, `given` when it has a 合計
+    /// target (`has_total`) else `none`, `annual`, the decimals of its inputs, `percent` when
+    /// its unit is %.
+    pub fn inferred(has_total: bool, decimals: u32, percent: bool) -> Rule {
+        Rule {
+            rate: RateRule::Ratio,
+            total: if has_total {
+                TotalRule::Given
+            } else {
+                TotalRule::None
+            },
+            actual: ActualRule::Annual,
+            decimals,
+            percent,
+            declared: false,
+        }
+    }
+
+    /// The rule a rules-file entry declares; `inferred_decimals` when it declares none.
+    pub fn declared(entry: &RuleEntry, inferred_decimals: u32) -> Rule {
+        Rule {
+            rate: entry.rate,
+            total: entry.total,
+            actual: entry.actual,
+            decimals: entry.decimals.unwrap_or(inferred_decimals),
+            percent: entry.percent,
+            declared: true,
+        }
+    }
+}
+
+/// In Japanese, for messages: 「達成率は実績÷目標（ratio）・合計は入力値（given）・…・小数1桁」.
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rate = match self.rate {
+            RateRule::Ratio => "達成率は実績÷目標（ratio）",
+            RateRule::Improve => "達成率は基準からの改善幅（improve）",
+        };
+        let total = match self.total {
+            TotalRule::Given => "合計は入力値（given）",
+            TotalRule::None => "合計なし（none）",
+        };
+        let actual = match self.actual {
+            ActualRule::Annual => "実績は年度ごと（annual）",
+            ActualRule::Cumulative => "実績は累計（cumulative）",
+        };
+        write!(f, "{rate}・{total}・{actual}・小数{}桁", self.decimals)?;
+        if self.percent {
+            f.write_str("・割合（percent）")?;
+        }
+        Ok(())
+    }
+}
+
 /// One declared rule, as written in the file.
 #[derive(Clone, Debug, Deserialize)]
 pub struct RuleEntry {

@@ -1,11 +1,39 @@
 //! Cell values: f64 → exact decimal (15 significant digits), text → number per SPEC §3,
 //! and the label normalisation used for matching (never for what is written back).
 
-use crate::model::Value;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::str::FromStr;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+
+/// The meaning of a number cell after parsing.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Value {
+    /// Blank.
+    #[default]
+    Blank,
+    /// "-" and its variants: not applicable (never 0).
+    NotApplicable,
+    /// A number.
+    Number(Decimal),
+    /// Text that is not a number ("新方針による").
+    Text(String),
+}
+
+impl Value {
+    /// The number, if this is one.
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            Value::Number(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// Blank or "-": nothing applies.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Value::Blank | Value::NotApplicable)
+    }
+}
 
 /// Normalises a label for matching: NFKC, ⺠ → 民, all whitespace (line breaks too) removed.
 pub fn squash(s: &str) -> String {

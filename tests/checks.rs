@@ -8,7 +8,8 @@ use crate::fixture::{
     workbook_bytes,
 };
 use shinchoku::finding::{Code, Finding};
-use shinchoku::model::{Field, Item, Report, Value};
+use shinchoku::model::{Field, Item, Report};
+use shinchoku::value::Value;
 
 /// The findings of a run over `bytes` saved as `small.xlsx`.
 fn findings(bytes: &[u8]) -> Vec<Finding> {

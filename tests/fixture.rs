@@ -38,8 +38,8 @@ pub fn with_sample() -> tempfile::TempDir {
 }
 
 /// Options with every setting at its default (built-in rules and layout, year from the file).
-pub fn defaults() -> shinchoku::cli::Common {
-    shinchoku::cli::Common::default()
+pub fn defaults() -> shinchoku::settings::Settings {
+    shinchoku::settings::Settings::default()
 }
 
 /// The sample as corrected by shinchoku (no form or derived-figure findings left).
@@ -76,10 +76,10 @@ pub fn workbook_bytes_for(
     report: &shinchoku::model::Report,
     year: shinchoku::model::Year,
 ) -> Vec<u8> {
-    let calc = shinchoku::calc::recalculate(report, &shinchoku::rules::Rules::builtin(), year);
+    let mut report = report.clone();
+    shinchoku::calc::recalculate(&mut report, &shinchoku::rules::Rules::builtin(), year);
     shinchoku::write::report_workbook(
         report,
-        &calc,
         &shinchoku::layout::Layout::builtin(),
         year,
         &Default::default(),

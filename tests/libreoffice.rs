@@ -5,9 +5,9 @@
 
 use crate::fixture::{root, sample, shinchoku, text, with_sample};
 use serde_json::Value as Json;
-use shinchoku::calc::Figure;
-use shinchoku::cli::Common;
+use shinchoku::model::Figure;
 use shinchoku::rules::TotalRule;
+use shinchoku::settings::Settings;
 use std::path::Path;
 use std::process::Command;
 
@@ -68,16 +68,16 @@ fn libreoffice_recalculates_every_formula_to_our_cached_value() {
     let ours = dir.path().join("out/report.xlsx");
 
     // The same report with one cached value planted wrong: №1's 年度目標達成率 (900.0) as 999.
-    let common = Common::default();
+    let common = Settings::default();
     let mut outcome = shinchoku::process(&[sample()], &common).unwrap();
-    let planted_figure = &mut outcome.calc.indicators[0].1.rate_year;
+    let first = outcome.output.indicators_mut().next().unwrap().1;
+    let planted_figure = &mut first.recalculated.as_mut().unwrap().rate_year;
     assert_eq!(*planted_figure, Figure::Number(900.into()));
     *planted_figure = Figure::Number(999.into());
     let planted = dir.path().join("planted.xlsx");
     let bytes = shinchoku::write::report_workbook(
         &outcome.output,
-        &outcome.calc,
-        &outcome.layout,
+        &common.layout,
         outcome.year,
         &Default::default(),
         &[],
@@ -94,10 +94,10 @@ fn libreoffice_recalculates_every_formula_to_our_cached_value() {
     // 実施効果 + 年度目標達成率 for every indicator, 合計 + 合計率 for those with a given total
     // (102 for the sample's 35 indicators).
     let expected: u64 = outcome
-        .calc
-        .indicators
-        .iter()
-        .map(|(_, d)| {
+        .output
+        .indicators()
+        .map(|(_, ind)| ind.recalculated.unwrap())
+        .map(|d| {
             if d.rule.total == TotalRule::Given {
                 4
             } else {
@@ -175,7 +175,8 @@ fn libreoffice_prints_a3_landscape_pages() {
 
 /// A number-column value from its text: "" blank, "-" not applicable, a number, else text.
 fn value(s: &str) -> shinchoku::model::Field {
-    use shinchoku::model::{Field, Value};
+    use shinchoku::model::Field;
+    use shinchoku::value::Value;
     Field::new(match s {
         "" => Value::Blank,
         "-" => Value::NotApplicable,
@@ -188,14 +189,14 @@ fn value(s: &str) -> shinchoku::model::Field {
 
 #[test]
 fn libreoffice_agrees_on_edge_cases_of_every_rule_in_year_r2() {
-    use shinchoku::calc::{derive, Rule};
+    use shinchoku::calc::derive;
     use shinchoku::model::Year;
+    use shinchoku::rules::Rule;
     use shinchoku::rules::{ActualRule, RateRule};
     let dir = with_sample();
-    let common = Common::default();
+    let common = Settings::default();
     let outcome = shinchoku::process(&[sample()], &common).unwrap();
     let mut report = outcome.output.clone();
-    let mut calc = outcome.calc.clone();
     let r2 = Year::new(2).unwrap();
     let (ratio, improve) = (RateRule::Ratio, RateRule::Improve);
     let (given, none) = (TotalRule::Given, TotalRule::None);
@@ -216,10 +217,9 @@ fn libreoffice_agrees_on_edge_cases_of_every_rule_in_year_r2() {
         (ratio, given, annual, "", "", "3", "2", "6"),             // 2 / 6 → 33.3
     ];
     let mut planted = 0;
-    for ((path, derived), case) in calc.indicators.iter_mut().zip(cases) {
+    for ((_, ind), case) in report.indicators_mut().zip(cases) {
         let (rate, total, actual, base, a1, t2, a2, tt) = case;
-        let (si, ci, ii, ki) = *path;
-        let ind = &mut report.sheets[si].sections[ci].items[ii].indicators[ki];
+        let derived = ind.recalculated.unwrap();
         ind.base = value(base);
         ind.actuals[0] = value(a1);
         ind.targets[1] = value(t2);
@@ -233,34 +233,37 @@ fn libreoffice_agrees_on_edge_cases_of_every_rule_in_year_r2() {
             percent: false,
             declared: true,
         };
-        *derived = derive(ind, rule, r2);
+        ind.recalculated = Some(derive(ind, rule, r2));
         planted += 1;
     }
     assert_eq!(planted, cases.len());
     // The rest of the sample, recalculated for R2 as well (their R2 columns are mostly blank).
-    for ((si, ci, ii, ki), derived) in calc.indicators.iter_mut().skip(cases.len()) {
-        let ind = &report.sheets[*si].sections[*ci].items[*ii].indicators[*ki];
-        *derived = derive(ind, derived.rule, r2);
+    for (_, ind) in report.indicators_mut().skip(cases.len()) {
+        let rule = ind.recalculated.unwrap().rule;
+        ind.recalculated = Some(derive(ind, rule, r2));
     }
     // The cases reach the corners they name (so LibreOffice is asked about them).
-    let rate = |i: usize| calc.indicators[i].1.rate_year;
+    let figures: Vec<_> = report
+        .indicators()
+        .map(|(_, ind)| ind.recalculated.unwrap())
+        .collect();
+    let rate = |i: usize| figures[i].rate_year;
     let num = |s: &str| Figure::Number(s.parse().unwrap());
     assert_eq!(rate(0), num("150"));
     assert_eq!(rate(1), Figure::Dash);
-    assert_eq!(calc.indicators[3].1.effect, num("5"));
+    assert_eq!(figures[3].effect, num("5"));
     assert_eq!(rate(4), Figure::Dash);
-    assert_eq!(calc.indicators[5].1.rate_total, num("-25"));
+    assert_eq!(figures[5].rate_total, num("-25"));
     assert_eq!(rate(6), num("6.3"));
     assert_eq!(rate(7), num("-6.3"));
     assert_eq!(rate(8), num("1.1"));
-    assert_eq!(calc.indicators[9].1.rate_total, num("34.5"));
+    assert_eq!(figures[9].rate_total, num("34.5"));
     assert_eq!(rate(10), num("-25.1"));
-    assert_eq!(calc.indicators[11].1.rate_total, num("33.3"));
+    assert_eq!(figures[11].rate_total, num("33.3"));
     let edge = dir.path().join("edge.xlsx");
     let bytes = shinchoku::write::report_workbook(
         &report,
-        &calc,
-        &outcome.layout,
+        &common.layout,
         r2,
         &Default::default(),
         &[],

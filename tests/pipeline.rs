@@ -1,12 +1,13 @@
 //! End to end through the binary: report, round-trip, second year, bad input.
 
 use crate::fixture::{shinchoku, text, with_sample};
-use shinchoku::cli::Common;
-use shinchoku::model::{Report, Value, Year};
+use shinchoku::model::{Report, Year};
+use shinchoku::settings::Settings;
+use shinchoku::value::Value;
 use std::path::Path;
 
 fn read(path: &Path) -> Report {
-    let common = Common::default();
+    let common = Settings::default();
     shinchoku::process(&[path.to_path_buf()], &common)
         .unwrap()
         .input
@@ -108,7 +109,7 @@ fn report_on_its_own_output_changes_nothing() {
 fn second_year_rates_use_r2_and_totals_sum_r1_and_r2() {
     let dir = with_sample();
     let path = dir.path().join("mine-r1.xlsx");
-    let common = Common::default();
+    let common = Settings::default();
     let outcome = shinchoku::process(&[path], &common).unwrap();
     let mut report = outcome.output.clone();
     // №55 ふるさと納税 (ratio, given, annual): R2 target 77,000, R2 actual 80,000.

@@ -6,7 +6,8 @@ use crate::fixture::{
     defaults, repack, repack_with, root, sample, shinchoku, small_report, text, workbook_bytes,
 };
 use shinchoku::finding::Code;
-use shinchoku::model::{Report, Value};
+use shinchoku::model::Report;
+use shinchoku::value::Value;
 use std::path::Path;
 
 /// Runs `check` on `bytes` saved as `name`; returns (exit code, stdout, stderr).

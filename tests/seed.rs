@@ -1,13 +1,13 @@
 //! The recalculation against every figure printed in the seed report.
 
 use crate::fixture::{root, sample};
-use shinchoku::calc::Figure;
-use shinchoku::cli::Common;
 use shinchoku::finding::Code;
+use shinchoku::model::Figure;
+use shinchoku::settings::Settings;
 use shinchoku::value::{format_report, squash};
 
-fn common() -> Common {
-    Common::default()
+fn common() -> Settings {
+    Settings::default()
 }
 
 /// Decimals a printed figure shows ("1,284.0" → 1, "△ 9" → 0).
@@ -25,12 +25,10 @@ fn every_printed_figure_is_reproduced_from_the_sample_inputs() {
         let record = record.unwrap();
         let [item, _sheet, indicator, field, printed] = [0, 1, 2, 3, 4].map(|i| &record[i]);
         let item: u32 = item.parse().unwrap();
-        let found = outcome.calc.indicators.iter().find(|((s, c, i, k), _)| {
-            let it = &outcome.input.sheets[*s].sections[*c].items[*i];
-            it.number() == Some(item)
-                && squash(it.indicators[*k].name.as_str()) == squash(indicator)
+        let found = outcome.input.indicators().find(|(it, ind)| {
+            it.number() == Some(item) && squash(ind.name.as_str()) == squash(indicator)
         });
-        let Some((_, d)) = found else {
+        let Some(d) = found.and_then(|(_, ind)| ind.recalculated) else {
             failures.push(format!("№{item} {indicator}: not found in the sample"));
             continue;
         };
@@ -86,17 +84,14 @@ fn display_only_effects_keep_their_exact_values() {
     let outcome = shinchoku::process(&[sample()], &common()).unwrap();
     // 有給 0.14 printed "0" in the seed: no correction is logged for it, the value stays exact.
     assert!(!outcome
-        .changes
+        .corrections
         .iter()
-        .any(|c| c.field == "実施効果" && c.at.item == Some(4)));
-    let (_, d) = outcome
-        .calc
-        .indicators
-        .iter()
-        .find(|((s, c, i, k), _)| {
-            let it = &outcome.input.sheets[*s].sections[*c].items[*i];
-            it.number() == Some(4) && it.indicators[*k].name.as_str().contains("有給")
-        })
+        .any(|c| c.field == "実施効果" && c.at().item == Some(4)));
+    let d = outcome
+        .input
+        .indicators()
+        .find(|(it, ind)| it.number() == Some(4) && ind.name.as_str().contains("有給"))
+        .and_then(|(_, ind)| ind.recalculated)
         .unwrap();
     assert_eq!(d.effect.number().unwrap().to_string(), "0.14");
     assert_eq!(d.rule.decimals, 2);

@@ -4,16 +4,14 @@
 
 use crate::fixture::{root, shinchoku, text, with_sample};
 use crate::report_format::facts;
-use shinchoku::cli::Common;
-use shinchoku::model::{a1, Report, Value, Year};
+use shinchoku::model::{a1, Report, Year};
+use shinchoku::settings::Settings;
+use shinchoku::value::Value;
 use std::path::Path;
 use std::process::Command;
 
 fn read(path: &Path, year: Option<Year>) -> (Year, Report) {
-    let common = Common {
-        year,
-        ..Common::default()
-    };
+    let common = Settings::default().with_year(year);
     let o = shinchoku::process(&[path.to_path_buf()], &common).unwrap();
     (o.year, o.output)
 }

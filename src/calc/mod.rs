@@ -1,149 +1,54 @@
 //! Recalculation (SPEC §4): [`Report`] + [`Rules`] + report year → the derived figures of every
-//! indicator (実施効果, 年度目標達成率, actual to date, 合計目標達成率), in exact decimals.
+//! indicator (実施効果, 年度目標達成率, actual to date, 合計目標達成率), in exact decimals, stored
+//! on each indicator ([`Indicator::recalculated`]). [`formulas`] writes the same rules as Excel
+//! formulas: review the two together.
 
-use crate::model::{Indicator, Item, Report, Value, Year};
-use crate::rules::{ActualRule, RateRule, Rules, TotalRule};
-use crate::value::decimals;
+pub mod formulas;
+
+use crate::model::{Derived, Figure, Indicator, Report, Year};
+use crate::rules::{ActualRule, RateRule, Rule, Rules, TotalRule};
+use crate::value::{decimals, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// A derived figure: blank, "-" (zero or missing denominator / inputs), or a number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Figure {
-    /// Nothing is shown (a level indicator's 合計).
-    Blank,
-    /// "-": not computable (zero or missing denominator, missing input).
-    Dash,
-    /// The figure.
-    Number(Decimal),
-}
-
-impl Figure {
-    /// The number, if any.
-    pub fn number(self) -> Option<Decimal> {
-        match self {
-            Figure::Number(d) => Some(d),
-            _ => None,
-        }
-    }
-
-    /// The figure as a model value.
-    pub fn to_value(self) -> Value {
-        match self {
-            Figure::Blank => Value::Blank,
-            Figure::Dash => Value::NotApplicable,
-            Figure::Number(d) => Value::Number(d),
-        }
-    }
-
-    /// Plain text for logs: "", "-", or a plain decimal ("-25.1").
-    pub fn plain(self) -> String {
-        match self {
-            Figure::Blank => String::new(),
-            Figure::Dash => "-".into(),
-            Figure::Number(d) => d.normalize().to_string(),
+/// Recalculates every indicator of the report for `year`, storing the figures on each.
+pub fn recalculate(report: &mut Report, rules: &Rules, year: Year) {
+    for item in report.items_mut() {
+        let no = item.number();
+        for ind in &mut item.indicators {
+            let rule = resolve(rules, no, ind);
+            ind.recalculated = Some(derive(ind, rule, year));
         }
     }
 }
 
-/// The rule in force for one indicator: declared in the rules file, or inferred.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rule {
-    /// Rate formula.
-    pub rate: RateRule,
-    /// Total rule.
-    pub total: TotalRule,
-    /// Actual rule.
-    pub actual: ActualRule,
-    /// Decimals of the indicator's figures.
-    pub decimals: u32,
-    /// The value is a percentage.
-    pub percent: bool,
-    /// True when the rules file declares it; false when inferred.
-    pub declared: bool,
-}
-
-/// The recalculated figures of one indicator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Derived {
-    /// The rule used.
-    pub rule: Rule,
-    /// 実施効果 = A_n − B (A_n without a baseline).
-    pub effect: Figure,
-    /// 年度目標達成率, rounded to one decimal.
-    pub rate_year: Figure,
-    /// The 実績 row's 合計: actual to date.
-    pub actual_to_date: Figure,
-    /// 合計目標達成率, rounded to one decimal.
-    pub rate_total: Figure,
-}
-
-/// Position of an indicator in a report: sheet, section, item, indicator indices.
-pub type Path = (usize, usize, usize, usize);
-
-/// Every indicator's derived figures, in report order.
-#[derive(Clone, Debug, Default)]
-pub struct Calculation {
-    /// The report year used.
-    pub year: Option<Year>,
-    /// (position, figures) for every indicator.
-    pub indicators: Vec<(Path, Derived)>,
-}
-
-impl Calculation {
-    /// The figures of the indicator at `path`.
-    pub fn get(&self, path: Path) -> Option<&Derived> {
-        self.indicators
-            .binary_search_by(|(p, _)| p.cmp(&path))
-            .ok()
-            .map(|i| &self.indicators[i].1)
+/// Recalculates every indicator of the report for `year` under one `rule` (a blank workbook).
+pub fn recalculate_with_rule(report: &mut Report, year: Year, rule: Rule) {
+    for (_, ind) in report.indicators_mut() {
+        ind.recalculated = Some(derive(ind, rule, year));
     }
 }
 
-/// Recalculates every indicator of the report for `year`.
-pub fn recalculate(report: &Report, rules: &Rules, year: Year) -> Calculation {
-    let mut indicators = Vec::new();
-    for (si, sheet) in report.sheets.iter().enumerate() {
-        for (ci, section) in sheet.sections.iter().enumerate() {
-            for (ii, item) in section.items.iter().enumerate() {
-                for (ki, ind) in item.indicators.iter().enumerate() {
-                    let rule = resolve(rules, item, ind);
-                    indicators.push(((si, ci, ii, ki), derive(ind, rule, year)));
-                }
-            }
-        }
-    }
-    Calculation {
-        year: Some(year),
-        indicators,
+/// Recalculates every indicator of the report for `year` under the rule it already has
+/// (from an earlier [`recalculate`]); `fallback` for one that has none.
+pub fn recalculate_keeping_rules(report: &mut Report, year: Year, fallback: Rule) {
+    for (_, ind) in report.indicators_mut() {
+        let rule = ind.recalculated.map_or(fallback, |d| d.rule);
+        ind.recalculated = Some(derive(ind, rule, year));
     }
 }
 
-/// The rule of an indicator: the declared one, else the defaults of SPEC §4.
-pub fn resolve(rules: &Rules, item: &Item, ind: &Indicator) -> Rule {
+/// The rule of an indicator of item `no`: the declared one, else the defaults of SPEC §4.
+pub fn resolve(rules: &Rules, no: Option<u32>, ind: &Indicator) -> Rule {
     let inferred_decimals = input_decimals(ind);
-    if let Some(entry) = item.number().and_then(|n| rules.get(n, ind.name.as_str())) {
-        return Rule {
-            rate: entry.rate,
-            total: entry.total,
-            actual: entry.actual,
-            decimals: entry.decimals.unwrap_or(inferred_decimals),
-            percent: entry.percent,
-            declared: true,
-        };
+    if let Some(entry) = no.and_then(|n| rules.get(n, ind.name.as_str())) {
+        return Rule::declared(entry, inferred_decimals);
     }
     let name = ind.name.as_str();
-    Rule {
-        rate: RateRule::Ratio,
-        total: if ind.target_total.value.number().is_some() {
-            TotalRule::Given
-        } else {
-            TotalRule::None
-        },
-        actual: ActualRule::Annual,
-        decimals: inferred_decimals,
-        percent: name.contains('%') || name.contains('％'),
-        declared: false,
-    }
+    Rule::inferred(
+        ind.target_total.value.number().is_some(),
+        inferred_decimals,
+        name.contains('%') || name.contains('％'),
+    )
 }
 
 /// The most decimals among an indicator's inputs (base, targets, actuals).

@@ -1,0 +1,99 @@
+//! The commands: a parsed command line → checked [`Settings`] → the library → what the
+//! terminal shows and the exit code (0 ok, 1 errors found, 2 could not finish).
+
+mod check;
+mod diff;
+mod report;
+mod template;
+
+use crate::cli::{Cli, Command, Common};
+use crate::error::{Error, Result};
+use crate::finding::{Baseline, Finding, Severity};
+use crate::settings::Settings;
+use std::io::Write as _;
+use std::path::Path;
+
+/// Runs a parsed command line; returns the exit code (0 ok, 1 errors found, 2 could not finish).
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Check {
+            inputs,
+            format,
+            baseline,
+            common,
+        } => settings(&common).and_then(|s| check::run(&inputs, format, baseline.as_deref(), &s)),
+        Command::Report {
+            inputs,
+            out,
+            date,
+            doc_no,
+            baseline,
+            split,
+            common,
+        } => settings(&common).and_then(|s| {
+            let options = report::Options {
+                out,
+                date,
+                doc_no,
+                baseline,
+                split,
+            };
+            report::run(&inputs, &options, &s)
+        }),
+        Command::Template(args) => template::run(&args),
+        Command::Diff {
+            old,
+            new,
+            format,
+            layout,
+        } => diff::run(&old, &new, format, layout.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("shinchoku: {e}");
+            2
+        }
+    }
+}
+
+/// The checked settings of the shared options.
+fn settings(common: &Common) -> Result<Settings> {
+    Ok(
+        Settings::load(common.layout.as_deref(), common.rules.as_deref())?
+            .with_year(common.year)
+            .with_plan(common.plan.clone()),
+    )
+}
+
+/// Writes `text` to stdout. A closed pipe (`shinchoku check … | head`) is not an error; any
+/// other failure (a full disk behind `>`) is [`Error::Stdout`].
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Stdout(e)),
+        _ => Ok(()),
+    }
+}
+
+/// 1 when any finding is an error, else 0.
+fn exit_code(findings: &[Finding]) -> u8 {
+    u8::from(findings.iter().any(|f| f.severity() == Severity::Error))
+}
+
+/// The findings not already in the `--baseline` file (all of them without one), and how many
+/// were hidden.
+fn new_findings(findings: &[Finding], baseline: Option<&Path>) -> Result<(Vec<Finding>, usize)> {
+    match baseline {
+        Some(p) => Ok(Baseline::load(p)?.hide(findings.to_vec())),
+        None => Ok((findings.to_vec(), 0)),
+    }
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

@@ -1,0 +1,81 @@
+//! The cell formats of the written workbooks, built once from the layout.
+
+use crate::layout::Layout;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
+
+/// The formats used in the report, built once from the layout.
+pub(super) struct Formats {
+    /// The top-right date and number: plain, right-aligned.
+    pub plain: Format,
+    /// A bordered text cell.
+    pub text: Format,
+    /// A bordered text cell that wraps, aligned to the top.
+    pub text_wrap: Format,
+    /// A bordered, centred cell.
+    pub center: Format,
+    /// A bordered, centred cell that wraps.
+    pub center_wrap: Format,
+    /// The 大分類 / 小分類 headings.
+    pub heading: Format,
+    /// The table header cells.
+    pub header: Format,
+    /// A derived rate (one decimal, △ for negatives).
+    pub rate: Format,
+    /// Input numbers with 0–3 decimals.
+    numbers: [Format; 4],
+    /// Derived numbers with 0–3 decimals (locked, right-aligned).
+    derived: [Format; 4],
+}
+
+impl Formats {
+    /// `unlock_inputs`: input cells stay editable on a protected sheet (the template).
+    pub fn new(layout: &Layout, unlock_inputs: bool) -> Formats {
+        let font = Format::new()
+            .set_font_name(&layout.font.name)
+            .set_font_size(layout.font.size)
+            .set_font_charset(128);
+        let locked = font
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        let input = if unlock_inputs {
+            locked.clone().set_unlocked()
+        } else {
+            locked.clone()
+        };
+        let number = |base: &Format, decimals: u32| {
+            base.clone()
+                .set_num_format(layout.formats.for_decimals(decimals))
+        };
+        Formats {
+            plain: font.clone().set_align(FormatAlign::Right),
+            text: input.clone(),
+            text_wrap: input.clone().set_text_wrap().set_align(FormatAlign::Top),
+            center: input.clone().set_align(FormatAlign::Center),
+            center_wrap: input.clone().set_align(FormatAlign::Center).set_text_wrap(),
+            heading: font.set_font_size(layout.font.size + 2.0).set_bold(),
+            header: locked
+                .clone()
+                .set_align(FormatAlign::Center)
+                .set_text_wrap()
+                .set_background_color("#D9E1F2"),
+            // Derived cells align right so a "-" result lines up with the figures.
+            rate: locked
+                .clone()
+                .set_align(FormatAlign::Right)
+                .set_num_format(&layout.formats.rate),
+            numbers: [0, 1, 2, 3].map(|d| number(&input, d)),
+            derived: [0, 1, 2, 3].map(|d| number(&locked, d).set_align(FormatAlign::Right)),
+        }
+    }
+
+    /// The input number format with `decimals` places (3 at most).
+    pub fn number(&self, decimals: u32) -> &Format {
+        &self.numbers[decimals.min(3) as usize]
+    }
+
+    /// The derived number format with `decimals` places (3 at most).
+    pub fn derived(&self, decimals: u32) -> &Format {
+        &self.derived[decimals.min(3) as usize]
+    }
+}

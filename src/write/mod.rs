@@ -1,0 +1,165 @@
+//! Writing: the corrected, recalculated [`Report`] (+ the [`Layout`] and the
+//! [`Correction`]s) → the report workbook as published (SPEC §2, §6): layout with merges,
+//! borders, the Japanese font and the △ formats; derived cells as live formulas whose cached
+//! results are our decimals; notes on corrected cells; 評価/達成状況 lists; A3 landscape print
+//! setup; the 変更履歴 sheet. Also the department workbook (`template`: same layout, inputs
+//! unlocked, sheets protected) and [`write_atomic`] for every output file. The only module
+//! that builds workbooks with rust_xlsxwriter.
+
+mod formats;
+mod heights;
+mod history;
+mod notes;
+mod page_numbers;
+mod sheet;
+
+pub use heights::{display_units, wrapped_lines};
+
+use crate::correct::Correction;
+use crate::error::{Error, Result};
+use crate::history::HistoryRow;
+use crate::layout::Layout;
+use crate::model::{Report, Sheet, Year};
+use formats::Formats;
+use notes::Notes;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+use sheet::{Ctx, Kind, SheetWriter};
+use std::borrow::{Borrow, Cow};
+use std::path::Path;
+
+/// Options of the written report that come from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct WriteOptions {
+    /// `--date`: the top-right date of the first sheet.
+    pub date: Option<String>,
+    /// `--doc-no`: the top-right document number of the first sheet.
+    pub doc_no: Option<String>,
+    /// The rows of the 変更履歴 sheet (earlier runs' and this run's).
+    pub history: Vec<HistoryRow>,
+}
+
+/// Converts an exact decimal to the f64 a cell stores (correctly rounded, via its text).
+pub fn to_f64(d: rust_decimal::Decimal) -> f64 {
+    d.normalize().to_string().parse().unwrap_or(0.0)
+}
+
+/// A report handed to [`report_workbook`]: its sheets are freed as they are written.
+impl From<Report> for Cow<'_, Report> {
+    fn from(report: Report) -> Self {
+        Cow::Owned(report)
+    }
+}
+
+/// A borrowed report for [`report_workbook`], kept by the caller.
+impl<'a> From<&'a Report> for Cow<'a, Report> {
+    fn from(report: &'a Report) -> Self {
+        Cow::Borrowed(report)
+    }
+}
+
+/// Builds the report workbook in memory. Corrected cells carry a note with the old value and
+/// the reason; derived cells are live formulas whose cached results are the figures
+/// recalculated on each indicator.
+///
+/// # Errors
+/// [`Error::Write`] if a value cannot be stored (e.g. a text longer than Excel allows).
+pub fn report_workbook<'a>(
+    report: impl Into<Cow<'a, Report>>,
+    layout: &Layout,
+    year: Year,
+    options: &WriteOptions,
+    corrections: &[Correction],
+    out_name: &Path,
+) -> Result<Vec<u8>> {
+    let ctx = Ctx {
+        layout,
+        f: Formats::new(layout, false),
+        year,
+        kind: Kind::Report,
+        notes: Notes::of(corrections),
+    };
+    // An owned report is dropped sheet by sheet as each is written.
+    match report.into() {
+        Cow::Borrowed(r) => build(&r.sheets, &ctx, options, out_name),
+        Cow::Owned(r) => build(r.sheets, &ctx, options, out_name),
+    }
+}
+
+/// Builds the department workbook (`template`): the same layout, derived cells as formulas,
+/// input cells unlocked and every sheet protected without a password.
+///
+/// # Errors
+/// [`Error::Write`] if a value cannot be stored.
+pub fn template_workbook(
+    report: &Report,
+    layout: &Layout,
+    year: Year,
+    out_name: &Path,
+) -> Result<Vec<u8>> {
+    let ctx = Ctx {
+        layout,
+        f: Formats::new(layout, true),
+        year,
+        kind: Kind::Template,
+        notes: Notes::default(),
+    };
+    build(&report.sheets, &ctx, &WriteOptions::default(), out_name)
+}
+
+fn build<S: Borrow<Sheet>>(
+    sheets: impl IntoIterator<Item = S>,
+    ctx: &Ctx<'_>,
+    options: &WriteOptions,
+    out_name: &Path,
+) -> Result<Vec<u8>> {
+    let err = |e: XlsxError| Error::write(out_name, e);
+    let mut workbook = Workbook::new();
+    // The parts are deflated again by `fix_first_page_numbers`: the fastest level here.
+    workbook.set_zip_compression_level(1);
+    // The Normal style in the Japanese font (metrics of rust_xlsxwriter's ＭＳ Ｐゴシック example).
+    let normal = Format::new()
+        .set_font_name(&ctx.layout.font.name)
+        .set_font_size(11)
+        .set_font_charset(128)
+        .set_align(FormatAlign::VerticalCenter);
+    workbook.set_default_format(&normal, 18, 72).map_err(err)?;
+    // Fixed document properties keep the output byte-stable for the same input.
+    let created = ExcelDateTime::from_ymd(2020, 1, 1).map_err(err)?;
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title("実施計画進捗状況報告書")
+            .set_author("shinchoku")
+            .set_creation_datetime(&created),
+    );
+    for (si, sheet) in sheets.into_iter().enumerate() {
+        let sheet = sheet.borrow();
+        let ws = workbook.add_worksheet();
+        ws.set_name(&sheet.name).map_err(err)?;
+        SheetWriter::new(ws, ctx)
+            .sheet(si, sheet, options)
+            .map_err(err)?;
+    }
+    history::add_history_sheet(&mut workbook, &options.history, ctx.layout).map_err(err)?;
+    let xlsx = workbook.save_to_buffer().map_err(err)?;
+    drop(workbook);
+    page_numbers::fix_first_page_numbers(&xlsx).map_err(|e| Error::write(out_name, e))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, then renames it.
+///
+/// # Errors
+/// [`Error::Write`] when the folder is not writable or the target is locked (open in Excel).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let err = |e: std::io::Error| Error::write(path, e);
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        err(e)
+    })
+}

@@ -1,0 +1,524 @@
+//! One worksheet of a written workbook: headings, the top-right date and number, the table
+//! header, every item block (texts, values, live formulas, notes on corrected cells), the
+//! 評価/達成状況 lists and the print setup.
+
+use super::formats::Formats;
+use super::heights::{column_width, line_height, set_block_heights, wrapped_lines};
+use super::notes::Notes;
+use super::{to_f64, WriteOptions};
+use crate::calc::formulas::indicator_formulas;
+use crate::calc::input_decimals;
+use crate::layout::{col, Layout};
+use crate::model::{
+    a1, CellRef, Derived, Field, Figure, Found, Indicator, Item, Sheet, TextField, Year,
+};
+use crate::value::Value;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, Format, Formula, Note, Worksheet, XlsxError,
+};
+
+/// What is written: the published report, or the workbook sent to departments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// The report (資料2).
+    Report,
+    /// The department workbook: inputs unlocked, sheets protected.
+    Template,
+}
+
+/// Everything the sheet writer needs besides the sheet itself, shared by all sheets.
+pub(super) struct Ctx<'a> {
+    /// The layout in force.
+    pub layout: &'a Layout,
+    /// The formats, built once.
+    pub f: Formats,
+    /// The report year.
+    pub year: Year,
+    /// Report or template.
+    pub kind: Kind,
+    /// Notes on corrected cells.
+    pub notes: Notes,
+}
+
+/// Where a value goes: a cell, merged down over `rows` rows when more than one.
+#[derive(Clone, Copy)]
+struct Place {
+    row: u32,
+    col: u16,
+    rows: u32,
+}
+
+impl Place {
+    fn cell(row: u32, col: u16) -> Place {
+        Place { row, col, rows: 1 }
+    }
+
+    fn merged(row: u32, col: u16, rows: u32) -> Place {
+        Place { row, col, rows }
+    }
+}
+
+/// Writes one sheet of the report or template into its worksheet.
+pub(super) struct SheetWriter<'a> {
+    ws: &'a mut Worksheet,
+    ctx: &'a Ctx<'a>,
+}
+
+impl<'a> SheetWriter<'a> {
+    /// A writer of `ws`.
+    pub fn new(ws: &'a mut Worksheet, ctx: &'a Ctx<'a>) -> SheetWriter<'a> {
+        SheetWriter { ws, ctx }
+    }
+
+    /// Writes `sheet` (the `index`-th of the workbook).
+    pub fn sheet(
+        &mut self,
+        index: usize,
+        sheet: &Sheet,
+        options: &WriteOptions,
+    ) -> Result<(), XlsxError> {
+        let ctx = self.ctx;
+        let (layout, f) = (ctx.layout, &ctx.f);
+        for c in col::NO..=col::PLAN {
+            self.ws.set_column_width(c, column_width(layout, c))?;
+        }
+        let section_layout = layout.section_for(&sheet.name, sheet.heading.as_str());
+        let heading = sheet.heading.text.clone().or_else(|| {
+            section_layout.map(|s| format!("大分類{} {}", fullwidth_digits(s.no), s.title))
+        });
+        if let Some(h) = heading {
+            self.ws
+                .write_string_with_format(0, col::NO, h, &f.heading)?;
+        }
+        if self.ctx.kind == Kind::Report {
+            self.date_and_number(index, sheet, options)?;
+        }
+        let mut row: u32 = 1;
+        let mut first_header = None;
+        let mut item_rows = Vec::new();
+        let mut any_middle_years = false;
+        for (ci, section) in sheet.sections.iter().enumerate() {
+            if ci > 0 {
+                row += 1;
+            }
+            if let Some(h) = &section.heading.text {
+                self.ws
+                    .write_string_with_format(row, col::NO, h, &f.heading)?;
+            }
+            row += 1;
+            self.header(row)?;
+            first_header.get_or_insert(row);
+            row += 2;
+            for item in &section.items {
+                any_middle_years |= item.indicators.iter().any(|ind| {
+                    (1..4).any(|y| {
+                        !ind.targets[y].value.is_absent() || !ind.actuals[y].value.is_absent()
+                    })
+                });
+                item_rows.push(row);
+                row = self.item(row, item)?;
+            }
+        }
+        if !any_middle_years {
+            for y in 1..4 {
+                if y != self.ctx.year.index() {
+                    self.ws.set_column_hidden(col::YEARS + y as u16)?;
+                }
+            }
+        }
+        self.validations(&item_rows)?;
+        self.print_setup(sheet, first_header, row)?;
+        if self.ctx.kind == Kind::Template {
+            self.ws.protect();
+        }
+        Ok(())
+    }
+
+    /// The top-right date and document number: `--date`/`--doc-no`, else the sheet's own,
+    /// else (first sheet only) the layout's.
+    fn date_and_number(
+        &mut self,
+        index: usize,
+        sheet: &Sheet,
+        options: &WriteOptions,
+    ) -> Result<(), XlsxError> {
+        let ctx = self.ctx;
+        let (layout, f) = (ctx.layout, &ctx.f);
+        let date = options.date.clone().or_else(|| sheet.date.text.clone());
+        let doc_no = options.doc_no.clone().or_else(|| sheet.doc_no.text.clone());
+        let (date, doc_no) = if index == 0 {
+            (
+                Some(date.unwrap_or_else(|| layout.print.date.clone())),
+                Some(doc_no.unwrap_or_else(|| layout.print.doc_no.clone())),
+            )
+        } else {
+            (date, doc_no)
+        };
+        if let Some(d) = date {
+            self.ws
+                .write_string_with_format(0, col::RESULTS, d, &f.plain)?;
+        }
+        if let Some(d) = doc_no {
+            self.ws
+                .write_string_with_format(0, col::PLAN, d, &f.plain)?;
+        }
+        Ok(())
+    }
+
+    /// The 評価 list (strict) and the 達成状況 list (a warning only) on every item's cell.
+    fn validations(&mut self, item_rows: &[u32]) -> Result<(), XlsxError> {
+        let Some(&first) = item_rows.first() else {
+            return Ok(());
+        };
+        let layout = self.ctx.layout;
+        let lists = [
+            (
+                col::GRADE,
+                &layout.lists.grade,
+                DataValidationErrorStyle::Stop,
+            ),
+            (
+                col::STATUS,
+                &layout.lists.status,
+                DataValidationErrorStyle::Warning,
+            ),
+        ];
+        for (c, list, style) in lists {
+            let cells: Vec<String> = item_rows.iter().map(|&r| a1(r, u32::from(c))).collect();
+            let dv = DataValidation::new()
+                .allow_list_strings(list)?
+                .set_error_style(style)
+                .set_multi_range(cells.join(" "));
+            self.ws.add_data_validation(first, c, first, c, &dv)?;
+        }
+        Ok(())
+    }
+
+    /// A3 landscape, one page wide, the first table's header rows on every page, margins, the
+    /// footer with the section's short title and the sheet's first page number, the print area.
+    fn print_setup(
+        &mut self,
+        sheet: &Sheet,
+        first_header: Option<u32>,
+        end_row: u32,
+    ) -> Result<(), XlsxError> {
+        let ws = &mut *self.ws;
+        let p = &self.ctx.layout.print;
+        ws.set_paper_size(p.paper);
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        let [left, right, top, bottom, header, footer] = p.margins;
+        ws.set_margins(left, right, top, bottom, header, footer);
+        if let Some(h) = first_header {
+            ws.set_repeat_rows(h, h + 1)?;
+        }
+        if let Some(s) = self
+            .ctx
+            .layout
+            .section_for(&sheet.name, sheet.heading.as_str())
+        {
+            ws.set_footer(format!("&C{}", p.footer.replace("{short}", &s.short)));
+            ws.set_print_first_page_number(s.first_page);
+        }
+        ws.set_print_area(0, col::NO, end_row.max(1) - 1, col::PLAN)?;
+        Ok(())
+    }
+
+    /// The two header rows at `row` and `row + 1`.
+    fn header(&mut self, row: u32) -> Result<(), XlsxError> {
+        let ctx = self.ctx;
+        let (layout, f, year) = (ctx.layout, &ctx.f, ctx.year);
+        let ws = &mut *self.ws;
+        let h = &layout.header;
+        let next_year = year.number() + 1;
+        ws.merge_range(row, col::NO, row, col::NAME, &h.item_group, &f.header)?;
+        ws.merge_range(
+            row,
+            col::ACTION,
+            row,
+            col::SCHEDULE + 4,
+            &h.action_group,
+            &f.header,
+        )?;
+        ws.merge_range(
+            row,
+            col::INDICATOR,
+            row,
+            col::TOTAL,
+            &h.indicator_group,
+            &f.header,
+        )?;
+        let tall = [
+            (col::EFFECT, h.effect.clone()),
+            (col::RATE_YEAR, h.rate_year.clone()),
+            (col::RATE_TOTAL, h.rate_total.clone()),
+            (col::STATUS, h.status.clone()),
+            (col::GRADE, h.grade.clone()),
+            (col::RESULTS, format!("{year}年度\n{}", h.results)),
+            (col::PLAN, format!("R{next_year}年度\n{}", h.plan)),
+        ];
+        for (c, text) in tall {
+            ws.merge_range(row, c, row + 1, c, &text, &f.header)?;
+        }
+        let lower = row + 1;
+        ws.write_string_with_format(lower, col::NO, &h.no, &f.header)?;
+        ws.write_string_with_format(lower, col::NAME, &h.name, &f.header)?;
+        ws.write_blank(lower, col::ACTION, &f.header)?;
+        ws.write_string_with_format(lower, col::INDICATOR, &h.indicator, &f.header)?;
+        ws.write_blank(lower, col::KUBUN, &f.header)?;
+        ws.write_string_with_format(lower, col::BASE, &h.base, &f.header)?;
+        ws.write_string_with_format(lower, col::TOTAL, &h.total, &f.header)?;
+        for y in Year::ALL {
+            let c = y.index() as u16;
+            ws.write_string_with_format(lower, col::SCHEDULE + c, y.to_string(), &f.header)?;
+            ws.write_string_with_format(lower, col::YEARS + c, y.to_string(), &f.header)?;
+        }
+        let lines = [
+            (col::RATE_YEAR, h.rate_year.as_str()),
+            (col::RATE_TOTAL, h.rate_total.as_str()),
+            (col::EFFECT, h.effect.as_str()),
+        ]
+        .iter()
+        .map(|(c, t)| wrapped_lines(t, column_width(layout, *c)))
+        .max()
+        .unwrap_or(1)
+        .max(2);
+        let each = line_height(layout) * f64::from(lines) / 2.0;
+        ws.set_row_height(row, each.max(line_height(layout)))?;
+        ws.set_row_height(lower, each.max(line_height(layout)))?;
+        Ok(())
+    }
+
+    /// Puts the correction note of `at` (if any) on the written cell.
+    fn annotate(&mut self, row: u32, c: u16, at: Option<&CellRef>) -> Result<(), XlsxError> {
+        if let Some(text) = self.ctx.notes.get(at) {
+            let note = Note::new(text)
+                .set_author("shinchoku")
+                .add_author_prefix(false)
+                .set_font_name(&self.ctx.layout.font.name)
+                .set_width(300)
+                .set_height(90);
+            self.ws.insert_note(row, c, &note)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a text cell, merged over its rows when more than one.
+    fn text(&mut self, p: Place, t: &TextField, fmt: &Format) -> Result<(), XlsxError> {
+        match (&t.text, p.rows > 1) {
+            // The merge writes its first cell: not written twice.
+            (text, true) => self.ws.merge_range(
+                p.row,
+                p.col,
+                p.row + p.rows - 1,
+                p.col,
+                text.as_deref().unwrap_or(""),
+                fmt,
+            )?,
+            (Some(s), false) => self.ws.write_string_with_format(p.row, p.col, s, fmt)?,
+            (None, false) => self.ws.write_blank(p.row, p.col, fmt)?,
+        };
+        self.annotate(p.row, p.col, t.at.as_ref())
+    }
+
+    /// Writes a number-column value (a number in `fmt`, text or "-" in `text_fmt`), merged
+    /// over its rows when more than one.
+    fn value(
+        &mut self,
+        p: Place,
+        field: &Field,
+        fmt: &Format,
+        text_fmt: &Format,
+    ) -> Result<(), XlsxError> {
+        let (row, c) = (p.row, p.col);
+        if p.rows > 1 {
+            self.ws.merge_range(row, c, row + p.rows - 1, c, "", fmt)?;
+        }
+        match &field.value {
+            Value::Number(d) => self.ws.write_number_with_format(row, c, to_f64(*d), fmt)?,
+            Value::NotApplicable => {
+                let text = match &field.found {
+                    Found::Text(s) => s.clone(),
+                    _ => "-".to_string(),
+                };
+                self.ws.write_string_with_format(row, c, text, text_fmt)?
+            }
+            Value::Text(s) => self.ws.write_string_with_format(row, c, s, text_fmt)?,
+            Value::Blank => self.ws.write_blank(row, c, fmt)?,
+        };
+        self.annotate(row, c, field.at.as_ref())
+    }
+
+    /// Writes a live formula whose cached result is our figure; the note is that of the cell
+    /// the entered figure `field` came from.
+    fn formula(
+        &mut self,
+        p: Place,
+        formula: &str,
+        figure: Figure,
+        fmt: &Format,
+        field: &Field,
+    ) -> Result<(), XlsxError> {
+        let (row, c) = (p.row, p.col);
+        if p.rows > 1 {
+            self.ws.merge_range(row, c, row + p.rows - 1, c, "", fmt)?;
+        }
+        let cached = match figure {
+            Figure::Number(d) => d.normalize().to_string(),
+            Figure::Dash | Figure::Blank => "-".to_string(),
+        };
+        let formula = Formula::new(formula).set_result(cached);
+        self.ws.write_formula_with_format(row, c, formula, fmt)?;
+        self.annotate(row, c, field.at.as_ref())
+    }
+
+    /// Writes one item block starting at `row`; returns the row after it.
+    fn item(&mut self, row: u32, item: &Item) -> Result<u32, XlsxError> {
+        let ctx = self.ctx;
+        let f = &ctx.f;
+        let span = item.span() as u32;
+        let whole = |c| Place::merged(row, c, span);
+        self.value(whole(col::NO), &item.no, f.number(0), &f.center)?;
+        self.text(whole(col::NAME), &item.name, &f.text_wrap)?;
+        self.text(whole(col::STATUS), &item.status, &f.center_wrap)?;
+        self.text(whole(col::GRADE), &item.grade, &f.center)?;
+        self.text(whole(col::RESULTS), &item.results, &f.text_wrap)?;
+        self.text(whole(col::PLAN), &item.plan, &f.text_wrap)?;
+        let blank = TextField::default();
+        for r in 0..span {
+            let action = item.actions.get(r as usize);
+            let text = action.map_or(&blank, |a| &a.text);
+            self.text(Place::cell(row + r, col::ACTION), text, &f.text_wrap)?;
+            for y in 0..5u16 {
+                let mark = action.map_or(&blank, |a| &a.marks[y as usize]);
+                self.text(Place::cell(row + r, col::SCHEDULE + y), mark, &f.center)?;
+            }
+        }
+        if item.indicators.is_empty() {
+            for c in col::INDICATOR..=col::RATE_TOTAL {
+                let is_dash_col = matches!(
+                    c,
+                    col::INDICATOR | col::TOTAL | col::EFFECT | col::RATE_YEAR | col::RATE_TOTAL
+                );
+                for r in 0..span {
+                    let cell = if r == 0 && is_dash_col {
+                        &item.placeholder
+                    } else {
+                        &blank
+                    };
+                    self.text(Place::cell(row + r, c), cell, &f.center)?;
+                }
+            }
+        }
+        for (ki, ind) in item.indicators.iter().enumerate() {
+            self.indicator(row + 2 * ki as u32, ind)?;
+        }
+        // Rows of the block below the last indicator keep their borders.
+        if !item.indicators.is_empty() {
+            for r in (2 * item.indicators.len() as u32)..span {
+                for c in col::INDICATOR..=col::RATE_TOTAL {
+                    self.ws.write_blank(row + r, c, &f.text)?;
+                }
+            }
+        }
+        set_block_heights(self.ws, row, span, item, self.ctx.layout)?;
+        Ok(row + span)
+    }
+
+    /// Writes one indicator's two rows starting at `top` (目標 above, 実績 below).
+    fn indicator(&mut self, top: u32, ind: &Indicator) -> Result<(), XlsxError> {
+        let ctx = self.ctx;
+        let f = &ctx.f;
+        let lower = top + 1;
+        let decimals = ind.recalculated.map_or(0, |d| d.rule.decimals);
+        let num = f.number(decimals);
+        self.text(
+            Place::merged(top, col::INDICATOR, 2),
+            &ind.name,
+            &f.text_wrap,
+        )?;
+        self.text(Place::cell(top, col::KUBUN), &ind.target_label, &f.center)?;
+        self.text(Place::cell(lower, col::KUBUN), &ind.actual_label, &f.center)?;
+        self.value(Place::cell(top, col::BASE), &ind.base, num, &f.center)?;
+        self.value(
+            Place::cell(lower, col::BASE),
+            &ind.base_again,
+            num,
+            &f.center,
+        )?;
+        for y in 0..5u16 {
+            let (t, a) = (&ind.targets[y as usize], &ind.actuals[y as usize]);
+            self.value(Place::cell(top, col::YEARS + y), t, num, &f.center)?;
+            self.value(Place::cell(lower, col::YEARS + y), a, num, &f.center)?;
+        }
+        self.value(
+            Place::cell(top, col::TOTAL),
+            &ind.target_total,
+            num,
+            &f.center,
+        )?;
+        match &ind.recalculated {
+            Some(d) => self.derived(top, ind, d),
+            None => {
+                self.value(
+                    Place::cell(lower, col::TOTAL),
+                    &ind.actual_total,
+                    num,
+                    &f.center,
+                )?;
+                let rest = [
+                    (col::EFFECT, &ind.effect, num),
+                    (col::RATE_YEAR, &ind.rate_year, &f.rate),
+                    (col::RATE_TOTAL, &ind.rate_total, &f.rate),
+                ];
+                for (c, field, fmt) in rest {
+                    self.value(Place::merged(top, c, 2), field, fmt, &f.center)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The derived cells of an indicator at `top`: live formulas of its rule, cached with the
+    /// recalculated figures `d`; a level indicator's 合計 and 合計目標達成率 as entered.
+    fn derived(&mut self, top: u32, ind: &Indicator, d: &Derived) -> Result<(), XlsxError> {
+        let ctx = self.ctx;
+        let f = &ctx.f;
+        let lower = top + 1;
+        let decimals = d.rule.decimals;
+        let dp = decimals.max(input_decimals(ind));
+        let fx = indicator_formulas(top, self.ctx.year, &d.rule, dp);
+        let dnum = f.derived(decimals);
+        let effect = Place::merged(top, col::EFFECT, 2);
+        self.formula(effect, &fx.effect, d.effect, dnum, &ind.effect)?;
+        let rate_year = Place::merged(top, col::RATE_YEAR, 2);
+        self.formula(
+            rate_year,
+            &fx.rate_year,
+            d.rate_year,
+            &f.rate,
+            &ind.rate_year,
+        )?;
+        let total = Place::cell(lower, col::TOTAL);
+        let rate_total = Place::merged(top, col::RATE_TOTAL, 2);
+        match (fx.actual_to_date, fx.rate_total) {
+            (Some(sum), Some(rate)) => {
+                self.formula(total, &sum, d.actual_to_date, dnum, &ind.actual_total)?;
+                self.formula(rate_total, &rate, d.rate_total, &f.rate, &ind.rate_total)?;
+            }
+            _ => {
+                self.value(total, &ind.actual_total, dnum, &f.center)?;
+                self.value(rate_total, &ind.rate_total, &f.rate, &f.center)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// "12" → "１２".
+fn fullwidth_digits(n: u32) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+        .collect()
+}
