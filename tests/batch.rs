@@ -3,7 +3,7 @@
 //! duplicates, `--plan`, `--split`, the 変更履歴 sheet on a re-run, and snapshots of what
 //! people read.
 
-use crate::fixture::{root, sample, shinchoku, text, with_sample};
+use crate::fixture::{root, sample, with_sample, Ran, Run};
 use calamine::{Data, Reader};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,8 +58,9 @@ fn split_departments(dir: &Path) {
 fn four_department_files_give_the_single_file_report_cell_for_cell() {
     let dir = with_sample();
     split_departments(dir.path());
-    let one = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "one"]);
-    assert_eq!(one.status.code(), Some(0), "{:?}", text(&one));
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "one"])
+        .ok();
     // Given in reverse order: the merge puts items back in № order.
     let args = [
         "report",
@@ -70,9 +71,7 @@ fn four_department_files_give_the_single_file_report_cell_for_cell() {
         "--out",
         "many",
     ];
-    let many = shinchoku(dir.path(), &args);
-    let (stdout, stderr) = text(&many);
-    assert_eq!(many.status.code(), Some(0), "{stdout}{stderr}");
+    let Ran { stdout, .. } = Run::new(dir.path()).args(&args).ok();
     assert!(stdout.contains("63 項目"), "{stdout}");
     let expected = cells(&dir.path().join("one/report.xlsx"));
     let got = cells(&dir.path().join("many/report.xlsx"));
@@ -109,12 +108,9 @@ fn e108_conflicting_duplicate_is_an_error_naming_both_files() {
         .status()
         .unwrap();
     assert!(status.success());
-    let out = shinchoku(
-        dir.path(),
-        &["check", "mine-r1.xlsx", "copy.xlsx", "changed.xlsx"],
-    );
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&["check", "mine-r1.xlsx", "copy.xlsx", "changed.xlsx"])
+        .fails(1);
     assert!(
         stdout.contains(
             "  №1 機構改革による定員適正化の推進\n    E108 エラー A5: 項目№1が mine-r1.xlsx 大分類1!A5 と changed.xlsx 大分類1!A5 \
@@ -136,9 +132,8 @@ fn e108_conflicting_duplicate_is_an_error_naming_both_files() {
 fn w215_plan_names_the_items_missing_from_every_input_and_split_writes_one_log_per_input() {
     let dir = with_sample();
     split_departments(dir.path());
-    let out = shinchoku(
-        dir.path(),
-        &[
+    Run::new(dir.path())
+        .args(&[
             "report",
             "dept1.xlsx",
             "dept2.xlsx",
@@ -147,10 +142,8 @@ fn w215_plan_names_the_items_missing_from_every_input_and_split_writes_one_log_p
             "--split",
             "--out",
             "out",
-        ],
-    );
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+        ])
+        .ok();
     let findings = std::fs::read_to_string(dir.path().join("out/findings.json")).unwrap();
     let missing: Vec<u32> = serde_json::from_str::<Vec<serde_json::Value>>(&findings)
         .unwrap()
@@ -183,8 +176,9 @@ fn w215_plan_names_the_items_missing_from_every_input_and_split_writes_one_log_p
 #[test]
 fn sample_change_log_and_history_sheet() {
     let dir = with_sample();
-    let out = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
-    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
     let csv = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
     insta::assert_snapshot!("sample_changes_csv", csv);
     let sheet = history(&dir.path().join("out/report.xlsx"));
@@ -196,38 +190,38 @@ fn resubmission_change_log_history_and_diff() {
     let dir = with_sample();
     let fixture = root().join("tests/fixtures/resubmission.xlsx");
     std::fs::copy(&fixture, dir.path().join("resubmission.xlsx")).unwrap();
-    let out = shinchoku(dir.path(), &["report", "resubmission.xlsx", "--out", "out"]);
-    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    Run::new(dir.path())
+        .args(&["report", "resubmission.xlsx", "--out", "out"])
+        .ok();
     let csv = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
     insta::assert_snapshot!("resubmission_changes_csv", csv);
     let sheet = history(&dir.path().join("out/report.xlsx"));
     insta::assert_snapshot!("resubmission_history_sheet", sheet.join("\n"));
-    let diff = shinchoku(dir.path(), &["diff", "mine-r1.xlsx", "resubmission.xlsx"]);
-    let (stdout, stderr) = text(&diff);
-    assert_eq!(diff.status.code(), Some(1), "{stdout}{stderr}");
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&["diff", "mine-r1.xlsx", "resubmission.xlsx"])
+        .fails(1);
     insta::assert_snapshot!("resubmission_diff_text", stdout);
-    let json = shinchoku(
-        dir.path(),
-        &[
+    let json = Run::new(dir.path())
+        .args(&[
             "diff",
             "mine-r1.xlsx",
             "resubmission.xlsx",
             "--format",
             "json",
-        ],
-    );
-    assert_eq!(json.status.code(), Some(1));
-    insta::assert_snapshot!("resubmission_diff_json", text(&json).0);
+        ])
+        .fails(1);
+    insta::assert_snapshot!("resubmission_diff_json", json.stdout);
 }
 
 #[test]
 fn diff_of_the_sample_and_its_report_lists_exactly_the_corrections() {
     let dir = with_sample();
-    let out = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
-    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
-    let diff = shinchoku(dir.path(), &["diff", "mine-r1.xlsx", "out/report.xlsx"]);
-    let (stdout, _) = text(&diff);
-    assert_eq!(diff.status.code(), Some(1));
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&["diff", "mine-r1.xlsx", "out/report.xlsx"])
+        .fails(1);
     insta::assert_snapshot!("sample_diff_text", stdout);
     let csv = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
     assert_eq!(
@@ -235,19 +229,26 @@ fn diff_of_the_sample_and_its_report_lists_exactly_the_corrections() {
         csv.lines().count() - 1,
         "one difference per logged change"
     );
-    let same = shinchoku(dir.path(), &["diff", "mine-r1.xlsx", "mine-r1.xlsx"]);
-    assert_eq!(same.status.code(), Some(0));
-    assert_eq!(text(&same).0, "違いはありません\n");
-    let bad = shinchoku(dir.path(), &["diff", "mine-r1.xlsx", "missing.xlsx"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad).1.contains("E001"), "{:?}", text(&bad));
+    let same = Run::new(dir.path())
+        .args(&["diff", "mine-r1.xlsx", "mine-r1.xlsx"])
+        .ok();
+    assert_eq!(same.stdout, "違いはありません\n");
+    let bad = Run::new(dir.path())
+        .args(&["diff", "mine-r1.xlsx", "missing.xlsx"])
+        .fails(2);
+    assert!(
+        bad.stderr.contains("E001"),
+        "{:?}",
+        (&bad.stdout, &bad.stderr)
+    );
 }
 
 #[test]
 fn rerun_keeps_earlier_history_rows_and_appends_new_ones() {
     let dir = with_sample();
-    let first = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "r1"]);
-    assert_eq!(first.status.code(), Some(0), "{:?}", text(&first));
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "r1"])
+        .ok();
     let earlier = history(&dir.path().join("r1/report.xlsx"));
     // The published report comes back with one actual typed as full-width text; the edit is
     // made in the XML so the other cells keep their cached formula results, as Excel keeps them
@@ -263,8 +264,9 @@ fn rerun_keeps_earlier_history_rows_and_appends_new_ones() {
         }
     });
     std::fs::write(dir.path().join("back.xlsx"), back).unwrap();
-    let second = shinchoku(dir.path(), &["report", "back.xlsx", "--out", "r2"]);
-    assert_eq!(second.status.code(), Some(0), "{:?}", text(&second));
+    Run::new(dir.path())
+        .args(&["report", "back.xlsx", "--out", "r2"])
+        .ok();
     let rows = history(&dir.path().join("r2/report.xlsx"));
     assert_eq!(rows[..earlier.len()], earlier[..], "earlier rows kept");
     // The corrected form, and the two derived figures that follow from the new actual.
@@ -281,7 +283,8 @@ fn rerun_keeps_earlier_history_rows_and_appends_new_ones() {
         ]
     );
     // Nothing new: the sheet stays as it was.
-    let third = shinchoku(dir.path(), &["report", "r2/report.xlsx", "--out", "r3"]);
-    assert_eq!(third.status.code(), Some(0), "{:?}", text(&third));
+    Run::new(dir.path())
+        .args(&["report", "r2/report.xlsx", "--out", "r3"])
+        .ok();
     assert_eq!(history(&dir.path().join("r3/report.xlsx")), rows);
 }

@@ -13,13 +13,75 @@ pub fn sample() -> PathBuf {
     root().join("samples/mine-r1.xlsx")
 }
 
-/// Runs the shinchoku binary with `args` in `dir`.
-pub fn shinchoku(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shinchoku"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
+/// One run of the shinchoku binary, built up and then checked by its exit code (in the style
+/// of just's test harness): `Run::new(dir).args(&["check", "a.xlsx"]).ok()` or `.fails(2)`.
+#[must_use = "a run does nothing until .ok() or .fails(code)"]
+pub struct Run {
+    dir: PathBuf,
+    args: Vec<String>,
+}
+
+/// What a finished run printed, and its raw output.
+pub struct Ran {
+    /// stdout as text.
+    pub stdout: String,
+    /// stderr as text.
+    pub stderr: String,
+    /// The raw output (status and bytes).
+    pub output: Output,
+}
+
+impl Run {
+    /// A run in `dir` (the working directory), with no arguments yet.
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends `args`.
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Runs and asserts exit 0.
+    pub fn ok(self) -> Ran {
+        self.expect(&[0], "0")
+    }
+
+    /// Runs and asserts exit `code` (1: error findings, 2: the run stopped).
+    pub fn fails(self, code: i32) -> Ran {
+        self.expect(&[code], &code.to_string())
+    }
+
+    /// Runs and asserts the run went to its end: exit 0 or 1 (findings may be errors), not a
+    /// whole-run error (2) or a panic.
+    pub fn completes(self) -> Ran {
+        self.expect(&[0, 1], "0 or 1")
+    }
+
+    fn expect(self, codes: &[i32], want: &str) -> Ran {
+        let output = Command::new(env!("CARGO_BIN_EXE_shinchoku"))
+            .args(&self.args)
+            .current_dir(&self.dir)
+            .output()
+            .expect("the binary runs");
+        let (stdout, stderr) = text(&output);
+        let code = output.status.code();
+        assert!(
+            code.is_some_and(|c| codes.contains(&c)),
+            "shinchoku {:?}: expected exit {want}, got {:?}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+            self.args,
+            output.status,
+        );
+        Ran {
+            stdout,
+            stderr,
+            output,
+        }
+    }
 }
 
 /// stdout and stderr as text.

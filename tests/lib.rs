@@ -4,6 +4,7 @@ mod batch;
 mod checks;
 mod fixture;
 mod libreoffice;
+mod messages;
 mod output;
 mod pipeline;
 mod report_format;

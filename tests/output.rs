@@ -1,14 +1,12 @@
 //! What a clerk and the office's scripts read: the text of `check`, the findings.json shape
 //! (SPEC §6), exit codes (SPEC §7) and `--baseline`.
 
-use crate::fixture::{shinchoku, small_report, text, with_sample, workbook_bytes};
+use crate::fixture::{small_report, with_sample, workbook_bytes, Ran, Run};
 
 #[test]
 fn check_text_of_the_sample_lists_the_seed_anomalies_by_sheet_and_item() {
     let dir = with_sample();
-    let out = shinchoku(dir.path(), &["check", "mine-r1.xlsx"]);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let Ran { stdout, .. } = Run::new(dir.path()).args(&["check", "mine-r1.xlsx"]).ok();
     insta::assert_snapshot!("check_sample_text", stdout);
 }
 
@@ -69,9 +67,9 @@ fn row_col(a1: &str) -> (u32, u32) {
 #[test]
 fn check_json_and_findings_json_have_the_shape_of_spec_6() {
     let dir = with_sample();
-    let out = shinchoku(dir.path(), &["check", "mine-r1.xlsx", "--format", "json"]);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&["check", "mine-r1.xlsx", "--format", "json"])
+        .ok();
     let rows = assert_findings_shape(&stdout);
     assert_eq!(rows.len(), 34);
     let kubun = rows
@@ -101,8 +99,9 @@ fn check_json_and_findings_json_have_the_shape_of_spec_6() {
     sorted.sort();
     assert_eq!(keys, sorted, "ordered by file, sheet, row, column");
 
-    let report = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
-    assert_eq!(report.status.code(), Some(0));
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
     let written = std::fs::read_to_string(dir.path().join("out/findings.json")).unwrap();
     assert_eq!(
         written.trim_end(),
@@ -117,9 +116,7 @@ fn errors_exit_1_and_warnings_alone_exit_0() {
     let mut report = small_report(&[55]);
     report.sheets[0].sections[0].items[0].grade.text = Some("Ｄ".into());
     std::fs::write(dir.path().join("bad.xlsx"), workbook_bytes(&report)).unwrap();
-    let out = shinchoku(dir.path(), &["check", "bad.xlsx"]);
-    let (stdout, _) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let Ran { stdout, .. } = Run::new(dir.path()).args(&["check", "bad.xlsx"]).fails(1);
     assert!(stdout.contains("E104 エラー V5: 評価「Ｄ」"), "{stdout}");
     assert!(
         stdout.ends_with("エラー 1 件、警告 0 件、情報 0 件\n"),
@@ -130,14 +127,12 @@ fn errors_exit_1_and_warnings_alone_exit_0() {
 #[test]
 fn baseline_hides_what_an_earlier_run_found() {
     let dir = with_sample();
-    let first = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "first"]);
-    assert_eq!(first.status.code(), Some(0));
-    let again = shinchoku(
-        dir.path(),
-        &["check", "mine-r1.xlsx", "--baseline", "first/findings.json"],
-    );
-    let (stdout, _) = text(&again);
-    assert_eq!(again.status.code(), Some(0));
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "first"])
+        .ok();
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&["check", "mine-r1.xlsx", "--baseline", "first/findings.json"])
+        .ok();
     assert!(
         stdout.starts_with("エラー 0 件、警告 0 件、情報 0 件\n"),
         "{stdout}"
@@ -166,37 +161,31 @@ fn baseline_hides_what_an_earlier_run_found() {
         workbook_bytes(&report),
     )
     .unwrap();
-    let new = shinchoku(
-        dir.path(),
-        &[
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&[
             "check",
             "v2/mine-r1-v2.xlsx",
             "--baseline",
             "first/findings.json",
             "--format",
             "json",
-        ],
-    );
-    let (stdout, stderr) = text(&new);
-    assert_eq!(new.status.code(), Some(1), "{stderr}");
+        ])
+        .fails(1);
     let rows = assert_findings_shape(&stdout);
     let codes: Vec<&str> = rows.iter().map(|r| r["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["E104"], "{stdout}");
 
     // report counts only the new findings but still records them all for the next baseline.
-    let report = shinchoku(
-        dir.path(),
-        &[
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&[
             "report",
             "mine-r1.xlsx",
             "--out",
             "second",
             "--baseline",
             "first/findings.json",
-        ],
-    );
-    let (stdout, _) = text(&report);
-    assert_eq!(report.status.code(), Some(0), "{stdout}");
+        ])
+        .ok();
     assert!(
         stdout.contains("エラー 0 件、警告 0 件、情報 0 件"),
         "{stdout}"
@@ -206,10 +195,12 @@ fn baseline_hides_what_an_earlier_run_found() {
     assert_eq!(assert_findings_shape(&all).len(), 34);
 
     std::fs::write(dir.path().join("broken.json"), "{not json").unwrap();
-    let bad = shinchoku(
-        dir.path(),
-        &["check", "mine-r1.xlsx", "--baseline", "broken.json"],
+    let bad = Run::new(dir.path())
+        .args(&["check", "mine-r1.xlsx", "--baseline", "broken.json"])
+        .fails(2);
+    assert!(
+        bad.stderr.contains("E021"),
+        "{:?}",
+        (&bad.stdout, &bad.stderr)
     );
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad).1.contains("E021"), "{:?}", text(&bad));
 }

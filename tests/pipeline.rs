@@ -1,6 +1,6 @@
 //! End to end through the binary: report, round-trip, second year, bad input.
 
-use crate::fixture::{shinchoku, text, with_sample};
+use crate::fixture::{with_sample, Ran, Run};
 use shinchoku::model::{Report, Year};
 use shinchoku::settings::Settings;
 use shinchoku::value::Value;
@@ -62,9 +62,9 @@ fn numbers(r: &Report) -> Vec<Value> {
 #[test]
 fn report_writes_three_files_and_a_summary() {
     let dir = with_sample();
-    let out = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
-    let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
     assert!(stdout.contains("63 項目"), "{stdout}");
     for f in ["report.xlsx", "changes.csv", "findings.json"] {
         assert!(dir.path().join("out").join(f).is_file(), "{f} missing");
@@ -80,10 +80,12 @@ fn report_writes_three_files_and_a_summary() {
 #[test]
 fn report_on_its_own_output_changes_nothing() {
     let dir = with_sample();
-    let first = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "a"]);
-    assert_eq!(first.status.code(), Some(0));
-    let second = shinchoku(dir.path(), &["report", "a/report.xlsx", "--out", "b"]);
-    assert_eq!(second.status.code(), Some(0), "{:?}", text(&second));
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "a"])
+        .ok();
+    Run::new(dir.path())
+        .args(&["report", "a/report.xlsx", "--out", "b"])
+        .ok();
     let csv = std::fs::read_to_string(dir.path().join("b/changes.csv")).unwrap();
     assert_eq!(
         csv.lines().count(),
@@ -135,11 +137,9 @@ fn second_year_rates_use_r2_and_totals_sum_r1_and_r2() {
     let bytes = crate::fixture::workbook_bytes_for(&report, r2);
     std::fs::write(dir.path().join("r2.xlsx"), bytes).unwrap();
 
-    let run = shinchoku(
-        dir.path(),
-        &["report", "r2.xlsx", "--year", "R2", "--out", "r2out"],
-    );
-    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    Run::new(dir.path())
+        .args(&["report", "r2.xlsx", "--year", "R2", "--out", "r2out"])
+        .ok();
     let out = read(&dir.path().join("r2out/report.xlsx"));
     let (_, item) = out.items().find(|(_, i)| i.number() == Some(55)).unwrap();
     let ind = &item.indicators[0];
@@ -150,14 +150,15 @@ fn second_year_rates_use_r2_and_totals_sum_r1_and_r2() {
     assert_eq!(ind.actual_total.value, Value::Number(139280.into()));
     assert_eq!(ind.rate_total.value, Value::Number("36.2".parse().unwrap()));
     // The header names the year: --year R1 now disagrees with it.
-    let clash = shinchoku(dir.path(), &["check", "r2.xlsx", "--year", "R1"]);
-    assert_eq!(clash.status.code(), Some(2));
+    let clash = Run::new(dir.path())
+        .args(&["check", "r2.xlsx", "--year", "R1"])
+        .fails(2);
     assert!(
-        text(&clash)
-            .1
+        clash
+            .stderr
             .contains("E009 指定された年度 R1 とブックの見出し「R2年度 年度実績」"),
         "one line, the header's line break shown as a space: {:?}",
-        text(&clash)
+        (&clash.stdout, &clash.stderr)
     );
 }
 
@@ -173,12 +174,9 @@ fn bad_input_gets_a_japanese_message_and_exit_2() {
     ];
     for (input, message) in cases {
         for cmd in ["check", "report"] {
-            let out = shinchoku(
-                dir.path(),
-                &[cmd, input, "--out", "o"][..if cmd == "check" { 2 } else { 4 }],
-            );
-            let (_, stderr) = text(&out);
-            assert_eq!(out.status.code(), Some(2), "{cmd} {input}: {stderr}");
+            let Ran { stderr, .. } = Run::new(dir.path())
+                .args(&[cmd, input, "--out", "o"][..if cmd == "check" { 2 } else { 4 }])
+                .fails(2);
             assert!(stderr.contains(message), "{cmd} {input}: {stderr}");
             assert!(!stderr.contains("panicked"), "{stderr}");
         }
@@ -192,23 +190,23 @@ fn bad_input_gets_a_japanese_message_and_exit_2() {
 #[test]
 fn output_may_not_overwrite_an_input() {
     let dir = with_sample();
-    let first = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "a"]);
-    assert_eq!(first.status.code(), Some(0));
-    let again = shinchoku(dir.path(), &["report", "a/report.xlsx", "--out", "a"]);
-    assert_eq!(again.status.code(), Some(2));
-    assert!(text(&again).1.contains("E011"));
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "a"])
+        .ok();
+    let again = Run::new(dir.path())
+        .args(&["report", "a/report.xlsx", "--out", "a"])
+        .fails(2);
+    assert!(again.stderr.contains("E011"));
 }
 
 #[test]
 fn help_matches_the_commands() {
     let dir = with_sample();
-    let out = shinchoku(dir.path(), &["--help"]);
-    let (stdout, _) = text(&out);
-    assert_eq!(out.status.code(), Some(0));
+    let Ran { stdout, .. } = Run::new(dir.path()).args(&["--help"]).ok();
     for word in ["check", "report"] {
         assert!(stdout.contains(word), "{stdout}");
     }
-    let report = text(&shinchoku(dir.path(), &["report", "--help"])).0;
+    let report = Run::new(dir.path()).args(&["report", "--help"]).ok().stdout;
     for flag in [
         "--out", "--year", "--rules", "--layout", "--date", "--doc-no",
     ] {

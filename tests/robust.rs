@@ -3,25 +3,24 @@
 //! read to the same figures as the sample.
 
 use crate::fixture::{
-    defaults, repack, repack_with, root, sample, shinchoku, small_report, text, workbook_bytes,
+    defaults, repack, repack_with, root, sample, small_report, workbook_bytes, Ran, Run,
 };
 use shinchoku::finding::Code;
 use shinchoku::model::Report;
 use shinchoku::value::Value;
 use std::path::Path;
 
-/// Runs `check` on `bytes` saved as `name`; returns (exit code, stdout, stderr).
-fn check_bytes(name: &str, bytes: &[u8]) -> (Option<i32>, String, String) {
+/// `check` of `bytes` saved as `name` in a new temp dir (kept alive with the run).
+fn check_bytes(name: &str, bytes: &[u8]) -> (tempfile::TempDir, Run) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(name), bytes).unwrap();
-    let out = shinchoku(dir.path(), &["check", name]);
-    let (stdout, stderr) = text(&out);
-    (out.status.code(), stdout, stderr)
+    let run = Run::new(dir.path()).args(&["check", name]);
+    (dir, run)
 }
 
 fn assert_unreadable(name: &str, bytes: &[u8], message: &str) {
-    let (code, stdout, stderr) = check_bytes(name, bytes);
-    assert_eq!(code, Some(2), "{name}: {stdout}{stderr}");
+    let (_dir, run) = check_bytes(name, bytes);
+    let Ran { stderr, .. } = run.fails(2);
     assert!(
         stderr.contains(message),
         "{name}: expected {message:?} in {stderr}"
@@ -158,9 +157,9 @@ fn a_stray_cell_at_xfd1048576_and_a_whole_sheet_dimension_are_read_sparsely() {
             .replacen("</sheetData>", stray, 1)
             .into_bytes()
     });
-    let (code, stdout, stderr) = check_bytes("stray.xlsx", &bytes);
+    let (_dir, run) = check_bytes("stray.xlsx", &bytes);
     // A dense range would be 17 billion cells; the sparse grid holds one more entry.
-    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let Ran { stdout, .. } = run.ok();
     assert!(
         stdout.contains("エラー 0 件、警告 0 件、情報 0 件"),
         "{stdout}"
@@ -377,9 +376,7 @@ fn a_file_over_200_mb_is_refused_before_it_is_read() {
     let f = std::fs::File::create(dir.path().join("big.xlsx")).unwrap();
     f.set_len(shinchoku::guard::MAX_FILE + 1).unwrap();
     drop(f);
-    let out = shinchoku(dir.path(), &["check", "big.xlsx"]);
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let Ran { stderr, .. } = Run::new(dir.path()).args(&["check", "big.xlsx"]).fails(2);
     assert!(
         stderr.contains("E007") && stderr.contains("ファイルの大きさ 209715201 バイト"),
         "{stderr}"

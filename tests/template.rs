@@ -2,7 +2,7 @@
 //! read back by our reader (year, structure, what is kept and emptied) and by openpyxl
 //! (protection, unlocked inputs, formulas), then filled in and reported for R2.
 
-use crate::fixture::{root, shinchoku, text, with_sample};
+use crate::fixture::{root, text, with_sample, Run};
 use crate::report_format::facts;
 use shinchoku::model::{a1, Report, Year};
 use shinchoku::settings::Settings;
@@ -19,11 +19,11 @@ fn read(path: &Path, year: Option<Year>) -> (Year, Report) {
 /// The sample's report and next cycle's (R2) workbook made from it, in a temp dir.
 fn next_cycle() -> tempfile::TempDir {
     let dir = with_sample();
-    let run = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
-    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
-    let run = shinchoku(
-        dir.path(),
-        &[
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
+    let run = Run::new(dir.path())
+        .args(&[
             "template",
             "--from",
             "out/report.xlsx",
@@ -31,10 +31,9 @@ fn next_cycle() -> tempfile::TempDir {
             "R2",
             "--out",
             "next/r2.xlsx",
-        ],
-    );
-    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
-    assert!(text(&run).0.contains("R2年度の記入用ブック（63 項目）"));
+        ])
+        .ok();
+    assert!(run.stdout.contains("R2年度の記入用ブック（63 項目）"));
     dir
 }
 
@@ -45,8 +44,9 @@ fn next_cycle_keeps_structure_bases_targets_and_empties_the_new_year() {
     let (year, next) = read(&dir.path().join("next/r2.xlsx"), None);
     // The header now says R2 年度実績 / R3 年度計画, and our reader takes the year from it.
     assert_eq!(year, Year::new(2).unwrap());
-    let check = shinchoku(dir.path(), &["check", "next/r2.xlsx", "--year", "R2"]);
-    assert_ne!(check.status.code(), Some(2), "{:?}", text(&check));
+    Run::new(dir.path())
+        .args(&["check", "next/r2.xlsx", "--year", "R2"])
+        .completes();
     assert_eq!(next.items().count(), 63);
     for ((_, a), (_, b)) in this.items().zip(next.items()) {
         assert_eq!(a.number(), b.number());
@@ -120,11 +120,9 @@ fn filled_r2_workbook_reports_r2_figures() {
         .output()
         .unwrap();
     assert!(fill.status.success(), "{:?}", text(&fill));
-    let run = shinchoku(
-        dir.path(),
-        &["report", "filled.xlsx", "--year", "R2", "--out", "r2out"],
-    );
-    assert_ne!(run.status.code(), Some(2), "{:?}", text(&run));
+    Run::new(dir.path())
+        .args(&["report", "filled.xlsx", "--year", "R2", "--out", "r2out"])
+        .completes();
     let (year, out) = read(&dir.path().join("r2out/report.xlsx"), None);
     assert_eq!(year, Year::new(2).unwrap());
     let (_, item) = out.items().find(|(_, i)| i.number() == Some(55)).unwrap();
@@ -140,8 +138,9 @@ fn filled_r2_workbook_reports_r2_figures() {
 #[test]
 fn blank_template_has_the_layout_sheets_protected() {
     let dir = tempfile::tempdir().unwrap();
-    let run = shinchoku(dir.path(), &["template", "--out", "blank.xlsx"]);
-    assert_eq!(run.status.code(), Some(0), "{:?}", text(&run));
+    Run::new(dir.path())
+        .args(&["template", "--out", "blank.xlsx"])
+        .ok();
     let facts = facts(&dir.path().join("blank.xlsx"));
     let sheets = facts["sheets"].as_array().unwrap();
     assert_eq!(sheets.len(), 4);
@@ -166,17 +165,14 @@ fn next_cycle_after_r5_asks_for_a_year() {
     let r5 = Year::new(5).unwrap();
     let bytes = crate::fixture::workbook_bytes_for(&report, r5);
     std::fs::write(dir.path().join("r5.xlsx"), bytes).unwrap();
-    let run = shinchoku(
-        dir.path(),
-        &["template", "--from", "r5.xlsx", "--out", "next.xlsx"],
-    );
-    assert_eq!(run.status.code(), Some(2), "{:?}", text(&run));
+    let run = Run::new(dir.path())
+        .args(&["template", "--from", "r5.xlsx", "--out", "next.xlsx"])
+        .fails(2);
     assert!(
-        text(&run)
-            .1
+        run.stderr
             .contains("E022 r5.xlsx は計画最終年度（R5）の報告書です。次の年度はありません。"),
         "{:?}",
-        text(&run)
+        (&run.stdout, &run.stderr)
     );
     assert!(!dir.path().join("next.xlsx").exists());
 }
