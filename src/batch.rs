@@ -50,69 +50,18 @@ pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
     let mut merged = Report::default();
     let mut findings = Vec::new();
     // item № → (file, sheet index, section index, item index) of the copy kept.
-    let mut taken: HashMap<u32, (String, usize, usize, usize)> = HashMap::new();
+    let mut taken: HashMap<u32, Taken> = HashMap::new();
     for (file, report) in parts {
         let mut added = 0usize;
         for sheet in report.sheets {
-            let si = match merged.sheets.iter().position(|s| s.name == sheet.name) {
-                Some(si) => si,
-                None => {
-                    merged.sheets.push(Sheet {
-                        sections: Vec::new(),
-                        ..sheet.clone()
-                    });
-                    merged.sheets.len() - 1
-                }
-            };
-            let into = &mut merged.sheets[si];
-            for (slot, from) in [
-                (&mut into.heading, &sheet.heading),
-                (&mut into.date, &sheet.date),
-                (&mut into.doc_no, &sheet.doc_no),
-            ] {
-                if slot.text.is_none() {
-                    *slot = from.clone();
-                }
-            }
+            let si = sheet_slot(&mut merged, &sheet);
             for section in sheet.sections {
-                let key = squash(section.heading.as_str());
-                let ci = match merged.sheets[si]
-                    .sections
-                    .iter()
-                    .position(|s| squash(s.heading.as_str()) == key)
-                {
-                    Some(ci) => ci,
-                    None => {
-                        merged.sheets[si].sections.push(Section {
-                            heading: section.heading.clone(),
-                            items: Vec::new(),
-                        });
-                        merged.sheets[si].sections.len() - 1
-                    }
-                };
+                let ci = section_slot(&mut merged.sheets[si], &section);
                 for item in section.items {
                     if let Some(n) = item.number() {
-                        if let Some((first_file, fs, fc, fi)) = taken.get(&n) {
-                            if *first_file != file {
-                                let first = &merged.sheets[*fs].sections[*fc].items[*fi];
-                                let diffs = compare_items(first, &item, &sheet.name);
-                                if let Some(d) = diffs.first() {
-                                    findings.push(Finding::new(
-                                        Code::ConflictingItem,
-                                        item_location(&file, &item),
-                                        Some(n.to_string()),
-                                        &[
-                                            &n.to_string(),
-                                            &place(first_file, first),
-                                            &place(&file, &item),
-                                            &d.field,
-                                            &d.old,
-                                            &d.new,
-                                        ],
-                                    ));
-                                }
-                                continue;
-                            }
+                        if let Some(first) = taken.get(&n).filter(|t| t.0 != file) {
+                            findings.extend(conflict(&merged, first, (&file, &item), &sheet.name));
+                            continue;
                         }
                         let items = &merged.sheets[si].sections[ci].items;
                         taken
@@ -137,23 +86,104 @@ pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
         }
     }
     if several {
-        for sheet in &mut merged.sheets {
-            for section in &mut sheet.sections {
-                section
-                    .items
-                    .sort_by_key(|i| i.number().unwrap_or(u32::MAX));
-            }
-            sheet.sections.sort_by_key(|s| first_no(&s.items));
-        }
-        merged.sheets.sort_by_key(|s| {
-            s.sections
-                .iter()
-                .map(|sec| first_no(&sec.items))
-                .min()
-                .unwrap_or(u32::MAX)
-        });
+        put_in_item_order(&mut merged);
     }
     (merged, findings)
+}
+
+/// Where the kept copy of an item № is: file, sheet, section and item index in the merge.
+type Taken = (String, usize, usize, usize);
+
+/// The index of `sheet`'s namesake in `merged` (added, without sections, if new); its
+/// heading, date and number are filled from `sheet` where still blank.
+fn sheet_slot(merged: &mut Report, sheet: &Sheet) -> usize {
+    let si = match merged.sheets.iter().position(|s| s.name == sheet.name) {
+        Some(si) => si,
+        None => {
+            merged.sheets.push(Sheet {
+                sections: Vec::new(),
+                ..sheet.clone()
+            });
+            merged.sheets.len() - 1
+        }
+    };
+    let into = &mut merged.sheets[si];
+    for (slot, from) in [
+        (&mut into.heading, &sheet.heading),
+        (&mut into.date, &sheet.date),
+        (&mut into.doc_no, &sheet.doc_no),
+    ] {
+        if slot.text.is_none() {
+            *slot = from.clone();
+        }
+    }
+    si
+}
+
+/// The index of the 小分類 with `section`'s heading in `sheet` (added, empty, if new).
+fn section_slot(sheet: &mut Sheet, section: &Section) -> usize {
+    let key = squash(section.heading.as_str());
+    match sheet
+        .sections
+        .iter()
+        .position(|s| squash(s.heading.as_str()) == key)
+    {
+        Some(ci) => ci,
+        None => {
+            sheet.sections.push(Section {
+                heading: section.heading.clone(),
+                items: Vec::new(),
+            });
+            sheet.sections.len() - 1
+        }
+    }
+}
+
+/// E108 when a second copy of an item (from another file) differs from the kept one: both
+/// places and the first differing field. None for an identical copy.
+fn conflict(
+    merged: &Report,
+    first: &Taken,
+    (file, item): (&str, &Item),
+    sheet: &str,
+) -> Option<Finding> {
+    let (first_file, fs, fc, fi) = first;
+    let kept = &merged.sheets[*fs].sections[*fc].items[*fi];
+    let diffs = compare_items(kept, item, sheet);
+    let d = diffs.first()?;
+    let n = item.number()?.to_string();
+    Some(Finding::new(
+        Code::ConflictingItem,
+        item_location(file, item),
+        Some(n.clone()),
+        &[
+            &n,
+            &place(first_file, kept),
+            &place(file, item),
+            &d.field,
+            &d.old,
+            &d.new,
+        ],
+    ))
+}
+
+/// Items, 小分類 and sheets sorted by item № (a batch of department files).
+fn put_in_item_order(merged: &mut Report) {
+    for sheet in &mut merged.sheets {
+        for section in &mut sheet.sections {
+            section
+                .items
+                .sort_by_key(|i| i.number().unwrap_or(u32::MAX));
+        }
+        sheet.sections.sort_by_key(|s| first_no(&s.items));
+    }
+    merged.sheets.sort_by_key(|s| {
+        s.sections
+            .iter()
+            .map(|sec| first_no(&sec.items))
+            .min()
+            .unwrap_or(u32::MAX)
+    });
 }
 
 /// A warning for every item of the plan whose № is in none of the inputs, at its place in the

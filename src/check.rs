@@ -1,6 +1,6 @@
 //! Checks: the recalculated [`Report`] + report year → findings about the entries (SPEC §5),
 //! one small function per code. Corrections (and their findings) are made by
-//! [`crate::correct`]; this stage only reports.
+//! the later `correct` stage; this stage only reports.
 
 use crate::calc::target_sum;
 use crate::finding::{Code, Finding, Location};

@@ -1,6 +1,6 @@
 //! The 変更履歴 rows: their shape, the sheet's name and header, and reading a row back from the
 //! cells of that sheet (a report written by shinchoku comes back as an input with its earlier
-//! rows). Building rows from this run's corrections is [`crate::correct::history`]; writing
+//! rows). Building rows from this run's corrections is `correct::history`, a later stage; writing
 //! the sheet is the writer's.
 
 use crate::value::squash;

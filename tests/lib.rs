@@ -3,6 +3,7 @@
 mod batch;
 mod checks;
 mod fixture;
+mod layers;
 mod libreoffice;
 mod messages;
 mod output;

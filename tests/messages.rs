@@ -242,3 +242,25 @@ fn e022_template_from_an_r5_report_without_a_year() {
     );
     insta::assert_snapshot!("e022_no_next_year", text);
 }
+
+#[test]
+fn e013_stdout_that_cannot_be_written_is_an_error_not_silence() {
+    // `check > full-disk`: /dev/full refuses every write with ENOSPC. Only a closed pipe
+    // (`| head`, tested in pipeline.rs) is silent.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not on this system
+    };
+    let dir = with_sample();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shinchoku"))
+        .args(["check", "mine-r1.xlsx"])
+        .current_dir(dir.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("shinchoku: E013 結果を標準出力に書き込めません: "),
+        "{stderr}"
+    );
+}
