@@ -59,7 +59,6 @@ fn check_indicator(item: &Item, ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Fin
     percent_over_100(ind, cx, out);
     past_final_target(ind, cx, out);
     ratio_on_lower_is_better(ind, cx, out);
-    undeclared_rule(ind, cx, out);
     achieved_below_target(item, cx, out);
 }
 
@@ -177,19 +176,6 @@ fn ratio_on_lower_is_better(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding
                 &[&st, &sb],
             ));
         }
-    }
-}
-
-/// I304: the rule was inferred, not declared (the inferred rule is named).
-fn undeclared_rule(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    if !cx.d.rule.declared {
-        let how = cx.d.rule.to_string();
-        out.push(Finding::new(
-            Code::UndeclaredRule,
-            cx.at(&ind.effect),
-            None,
-            &[&how],
-        ));
     }
 }
 

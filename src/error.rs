@@ -80,6 +80,11 @@ pub enum Error {
     /// pipe (`| head`) is not an error.
     #[error("E013 結果を標準出力に書き込めません: {0}")]
     Stdout(#[source] std::io::Error),
+    /// Inputs of a batch were made for different report years.
+    #[error(
+        "E014 報告年度の異なるブックが混ざっています。同じ年度のブックだけを指定してください: {0}"
+    )]
+    MixedYears(String),
     /// The workbook has no sheet, or no sheet holds any cell.
     #[error("E020 ブックが空です（シートにセルが一つもありません）: {0}")]
     EmptyWorkbook(PathBuf),
@@ -113,6 +118,7 @@ impl Error {
             Error::WouldOverwriteInput(_) => "E011",
             Error::Write { .. } => "E012",
             Error::Stdout(_) => "E013",
+            Error::MixedYears(_) => "E014",
             Error::EmptyWorkbook(_) => "E020",
             Error::Baseline { .. } => "E021",
             Error::NoNextYear(_) => "E022",
@@ -158,6 +164,7 @@ mod tests {
             (Error::WouldOverwriteInput(p()), "E011 入力ファイルを上書きする出力先は使えません: a.xlsx"),
             (Error::write(&p(), os()), "E012 出力ファイルを書き込めません（Excelで開いていないか確認してください）: a.xlsx: denied"),
             (Error::Stdout(os()), "E013 結果を標準出力に書き込めません: denied"),
+            (Error::MixedYears("a.xlsx（R1）、b.xlsx（R2）".into()), "E014 報告年度の異なるブックが混ざっています。同じ年度のブックだけを指定してください: a.xlsx（R1）、b.xlsx（R2）"),
             (Error::EmptyWorkbook(p()), "E020 ブックが空です（シートにセルが一つもありません）: a.xlsx"),
             (Error::Baseline { path: p(), detail: "x".into() }, "E021 比較用の findings.json（--baseline）を読み込めません: a.xlsx: x"),
             (Error::NoNextYear(p()), "E022 a.xlsx は計画最終年度（R5）の報告書です。次の年度はありません。作る年度を --year で指定してください"),

@@ -83,11 +83,15 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
     let mut history: Vec<HistoryRow> = Vec::new();
     let mut seen_history = std::collections::HashSet::new();
     let mut header_year = None;
+    let mut years: Vec<(String, Year)> = Vec::new();
     let bar = batch::progress(inputs.len());
     for path in inputs {
         bar.set_message(path.display().to_string());
         let input = read::read_workbook(path, layout)?;
         findings.extend(input.findings);
+        if let Some((y, _, _)) = &input.header_year {
+            years.push((input.file.clone(), *y));
+        }
         if header_year.is_none() {
             header_year = input.header_year;
         }
@@ -101,6 +105,10 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         bar.inc(1);
     }
     bar.finish_and_clear();
+    if years.iter().any(|(_, y)| *y != years[0].1) {
+        let named: Vec<String> = years.iter().map(|(f, y)| format!("{f}（{y}）")).collect();
+        return Err(Error::MixedYears(named.join("、")));
+    }
     let year = match (settings.year, &header_year) {
         (Some(given), Some((y, text, at))) if given != *y => {
             return Err(Error::YearMismatch {
@@ -123,7 +131,7 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
             &input,
         ));
     }
-    calc::recalculate(&mut input, &settings.rules, year);
+    findings.extend(calc::recalculate(&mut input, &settings.rules, year));
     findings.extend(check::check(&input, year));
     let mut output = if keep_input {
         input.clone()

@@ -192,6 +192,18 @@ impl Rules {
         self.by_key.get(&(item, squash(indicator)))
     }
 
+    /// Every rule declared for item `item`, in name order.
+    pub fn for_item(&self, item: u32) -> Vec<&RuleEntry> {
+        let mut v: Vec<&RuleEntry> = self
+            .by_key
+            .iter()
+            .filter(|((n, _), _)| *n == item)
+            .map(|(_, e)| e)
+            .collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    }
+
     /// Number of declared rules.
     pub fn len(&self) -> usize {
         self.by_key.len()

@@ -104,7 +104,9 @@ fn is_dash(c: char) -> bool {
 }
 
 /// Parses a text cell per SPEC §3: blank and dashes mean "not applicable"; △/▲/dash as minus,
-/// thousands commas, a trailing %, full-width digits; anything else stays text.
+/// thousands commas, a trailing %, full-width digits; anything else stays text. Digits split by
+/// a space or line break (「12 15」, 「12⏎15」) and digit look-alikes that NFKC would turn into
+/// digits (², ⑤) stay text: joining or converting them could make a wrong number silently.
 pub fn parse_text(s: &str) -> Value {
     let n = squash(s);
     if n.is_empty() {
@@ -113,10 +115,46 @@ pub fn parse_text(s: &str) -> Value {
     if n.chars().all(is_dash) && n.chars().count() <= 3 {
         return Value::NotApplicable;
     }
+    if has_split_digits(s) || has_digit_look_alike(s) {
+        return Value::Text(s.to_string());
+    }
     match parse_number(&n) {
         Some(d) => Value::Number(d),
         None => Value::Text(s.to_string()),
     }
+}
+
+/// A digit, then whitespace (spaces, line breaks), then another digit: two numbers, or one
+/// typed with a gap, never to be joined silently.
+fn has_split_digits(s: &str) -> bool {
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut after_digit = false;
+    let mut gap = false;
+    for c in s.chars() {
+        if is_digit(c) {
+            if after_digit && gap {
+                return true;
+            }
+            after_digit = true;
+            gap = false;
+        } else if c.is_whitespace() {
+            gap |= after_digit;
+        } else {
+            after_digit = false;
+            gap = false;
+        }
+    }
+    false
+}
+
+/// A character that is not a digit (ASCII or full-width) but becomes one under NFKC:
+/// superscripts (²), subscripts, circled (⑤) or parenthesised numbers.
+fn has_digit_look_alike(s: &str) -> bool {
+    s.chars().any(|c| {
+        !c.is_ascii_digit()
+            && !('０'..='９').contains(&c)
+            && std::iter::once(c).nfkc().any(|d| d.is_ascii_digit())
+    })
 }
 
 /// The number in an already squashed text, if it is one.
@@ -282,6 +320,16 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(parse_text(input), Value::Number(dec(want)), "{input}");
         }
+    }
+
+    #[test]
+    fn split_digits_and_look_alikes_stay_text() {
+        for input in ["12\n15", "1 2", "25145²", "⑤", "1　000", "３ ４"] {
+            assert_eq!(parse_text(input), Value::Text(input.into()), "{input}");
+        }
+        // A gap next to a sign or unit is not between two digits.
+        assert_eq!(parse_text("△ 25.1"), Value::Number(dec("-25.1")));
+        assert_eq!(parse_text("5.67 "), Value::Number(dec("5.67")));
     }
 
     #[test]

@@ -288,3 +288,22 @@ fn rerun_keeps_earlier_history_rows_and_appends_new_ones() {
         .ok();
     assert_eq!(history(&dir.path().join("r3/report.xlsx")), rows);
 }
+
+#[test]
+fn workbooks_of_different_report_years_in_one_batch_are_one_clear_error() {
+    // An R1 department file and an R2 one (next cycle's): one message naming both and their
+    // years, not a conflict per item.
+    let dir = with_sample();
+    let r2 = crate::fixture::workbook_bytes_for(
+        &crate::fixture::small_report(&[55]),
+        shinchoku::model::Year::new(2).unwrap(),
+    );
+    std::fs::write(dir.path().join("r2.xlsx"), r2).unwrap();
+    let ran = Run::new(dir.path())
+        .args(&["check", "mine-r1.xlsx", "r2.xlsx"])
+        .fails(2);
+    assert_eq!(
+        ran.stderr.trim_end(),
+        "shinchoku: E014 報告年度の異なるブックが混ざっています。同じ年度のブックだけを指定してください: mine-r1.xlsx（R1）、r2.xlsx（R2）"
+    );
+}

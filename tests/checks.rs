@@ -391,11 +391,92 @@ fn i303_half_width_grade() {
 
 #[test]
 fn i304_undeclared_rule() {
-    let f = with_item(|i| i.indicators[0].name.text = Some("寄附金額（千円）".into()));
+    // An item the rules file says nothing about (№99): the default rule, for the record.
+    let f = with_item(|i| {
+        i.no.value = number("99");
+        i.indicators[0].name.text = Some("寄附金額（千円）".into());
+    });
     assert_finding(
         only(&f, Code::UndeclaredRule),
         "R5",
         "計算規則が規則ファイルに宣言されていないため推定しました（達成率は実績÷目標（ratio）・合計は入力値（given）・実績は年度ごと（annual）・小数0桁）",
+    );
+}
+
+#[test]
+fn w216_rule_name_with_a_note_still_takes_the_declared_rule() {
+    // №1 with a note after its name: still `improve` (900.0, not ratio's 97.7), one warning.
+    let report = shinchoku::process(&[crate::fixture::sample()], &defaults())
+        .unwrap()
+        .output;
+    let mut report = {
+        let mut r = report;
+        let first = r.items_mut().next().unwrap();
+        first.indicators[0].name.text = Some("普通会計職員数(人)※4月1日現在".into());
+        r
+    };
+    for sheet in &mut report.sheets {
+        for section in &mut sheet.sections {
+            section.items.retain(|i| i.number() == Some(1));
+        }
+        sheet.sections.retain(|s| !s.items.is_empty());
+    }
+    report.sheets.retain(|s| !s.sections.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.xlsx");
+    std::fs::write(&path, workbook_bytes(&report)).unwrap();
+    let outcome = shinchoku::process(&[path], &defaults()).unwrap();
+    let rate = outcome
+        .input
+        .indicators()
+        .next()
+        .unwrap()
+        .1
+        .recalculated
+        .unwrap()
+        .rate_year;
+    assert_eq!(rate, shinchoku::model::Figure::Number(900.into()));
+    let warnings: Vec<&Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity() != shinchoku::finding::Severity::Info)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].code, Code::RuleNameLoose);
+    assert_finding(
+        warnings[0],
+        "I5",
+        "指標名「普通会計職員数(人)※4月1日現在」は規則ファイルの「普通会計職員数(人)」と注記・括弧・空白だけが異なるため、同じ指標として宣言された計算規則を使いました（達成率は基準からの改善幅（improve）・合計なし（none）・実績は年度ごと（annual）・小数0桁）",
+    );
+}
+
+#[test]
+fn w217_rule_name_changed_takes_the_one_declaration_left() {
+    let f = with_item(|i| i.indicators[0].name.text = Some("寄附金額（千円）".into()));
+    assert_finding(
+        only(&f, Code::RuleNamePaired),
+        "I5",
+        "指標名「寄附金額（千円）」は規則ファイルの№55のどの指標名とも一致しません。この項目で残った唯一の宣言「ふるさと美祢応援寄附金額（千円）」の計算規則を使いました（達成率は実績÷目標（ratio）・合計は入力値（given）・実績は年度ごと（annual）・小数0桁）。規則ファイルの指標名を確認してください",
+    );
+}
+
+#[test]
+fn w218_rule_names_that_cannot_be_paired_get_the_default_with_a_warning() {
+    // №25 declares 小学校数 and 中学校数; both renamed: no pairing is certain.
+    let f = with_report(&[25], |r| {
+        let item = &mut r.sheets[0].sections[0].items[0];
+        item.indicators[0].name.text = Some("学校数A".into());
+        item.indicators[1].name.text = Some("学校数B".into());
+    });
+    let w: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.code == Code::RuleNameUnmatched)
+        .collect();
+    assert_eq!(w.len(), 2, "{f:#?}");
+    assert!(
+        w[0].message.starts_with("指標名「学校数A」は規則ファイルの№25のどの指標名とも一致しないため、既定の計算規則を使いました（達成率は実績÷目標（ratio）"),
+        "{}",
+        w[0].message
     );
 }
 

@@ -139,7 +139,7 @@ pub fn workbook_bytes_for(
     year: shinchoku::model::Year,
 ) -> Vec<u8> {
     let mut report = report.clone();
-    shinchoku::calc::recalculate(&mut report, &shinchoku::rules::Rules::builtin(), year);
+    let _ = shinchoku::calc::recalculate(&mut report, &shinchoku::rules::Rules::builtin(), year);
     shinchoku::write::report_workbook(
         report,
         &shinchoku::layout::Layout::builtin(),

@@ -4,21 +4,26 @@
 //! formulas: review the two together.
 
 pub mod formulas;
+mod resolve;
 
+use crate::finding::Finding;
 use crate::model::{Derived, Figure, Indicator, Report, Year};
 use crate::rules::{ActualRule, RateRule, Rule, Rules, TotalRule};
 use crate::value::{decimals, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// Recalculates every indicator of the report for `year`, storing the figures on each.
-pub fn recalculate(report: &mut Report, rules: &Rules, year: Year) {
+/// Recalculates every indicator of the report for `year`, storing the figures on each, and
+/// returns the findings about the rules used (an undeclared rule, a name matched loosely).
+pub fn recalculate(report: &mut Report, rules: &Rules, year: Year) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for item in report.items_mut() {
-        let no = item.number();
-        for ind in &mut item.indicators {
-            let rule = resolve(rules, no, ind);
+        let (item_rules, found) = resolve::rules_of_item(rules, item);
+        findings.extend(found);
+        for (ind, rule) in item.indicators.iter_mut().zip(item_rules) {
             ind.recalculated = Some(derive(ind, rule, year));
         }
     }
+    findings
 }
 
 /// Recalculates every indicator of the report for `year` under one `rule` (a blank workbook).
@@ -37,16 +42,12 @@ pub fn recalculate_keeping_rules(report: &mut Report, year: Year, fallback: Rule
     }
 }
 
-/// The rule of an indicator of item `no`: the declared one, else the defaults of SPEC §4.
-pub fn resolve(rules: &Rules, no: Option<u32>, ind: &Indicator) -> Rule {
-    let inferred_decimals = input_decimals(ind);
-    if let Some(entry) = no.and_then(|n| rules.get(n, ind.name.as_str())) {
-        return Rule::declared(entry, inferred_decimals);
-    }
+/// The default rule of SPEC §4 for an indicator nothing declares.
+fn inferred(ind: &Indicator) -> Rule {
     let name = ind.name.as_str();
     Rule::inferred(
         ind.target_total.value.number().is_some(),
-        inferred_decimals,
+        input_decimals(ind),
         name.contains('%') || name.contains('％'),
     )
 }
