@@ -85,6 +85,42 @@ pub enum Error {
         /// What is wrong.
         detail: String,
     },
+    /// `--out` (or a folder above it) is an existing file, where a folder is needed.
+    #[error("E030 出力先 {0} はファイルです。出力先にはフォルダーを指定してください（なければ作ります）。何も書き込んでいません")]
+    OutputIsFile(PathBuf),
+    /// The output folder cannot be created.
+    #[error("E031 出力先フォルダー {path} を作れません。何も書き込んでいません\n  {detail}")]
+    OutputDir {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        detail: String,
+    },
+    /// Another run holds the output folder's lock.
+    #[error("E032 出力先フォルダー {0} には別の shinchoku が書き出している最中です。終わってからもう一度実行してください。何も書き込んでいません")]
+    OutputBusy(PathBuf),
+    /// An earlier output is open in Excel (its `~$` lock file is beside it).
+    #[error("E033 {path} が Excel で開かれています（{lock} があります）。閉じてからもう一度実行してください。何も書き込んでいません")]
+    OutputOpenInExcel {
+        /// The earlier output.
+        path: PathBuf,
+        /// Excel's lock file name.
+        lock: String,
+    },
+    /// A folder stands where an output file goes.
+    #[error("E034 出力ファイルの場所 {0} にフォルダーがあります。別の場所に移してからもう一度実行してください。以前の出力は何も置き換えていません")]
+    OutputIsFolder(PathBuf),
+    /// Writing or moving an output failed; the earlier set is left as it was.
+    #[error("E035 {path} を書き出せませんでした。以前の出力は何も置き換えていません\n  {detail}")]
+    OutputNotWritten {
+        /// The output file (or folder).
+        path: PathBuf,
+        /// What the system said.
+        detail: String,
+    },
+    /// A folder given without a command holds no workbook.
+    #[error("E036 フォルダー {0} に Excel ブック（.xlsx / .xls）がありません")]
+    NoWorkbooks(PathBuf),
     /// `template --from` a report of the plan's last year, with no `--year` for the new workbook.
     #[error("E022 {0} は計画最終年度（R5）の報告書です。次の年度はありません。作る年度を --year で指定してください")]
     NoNextYear(PathBuf),

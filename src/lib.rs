@@ -30,6 +30,7 @@ pub mod finding;
 pub mod guard;
 pub mod layout;
 pub mod model;
+pub mod outset;
 pub mod read;
 pub mod rules;
 pub mod template;
@@ -372,19 +373,19 @@ fn run_report(
     let (e, w, i) = finding::counts(&shown);
     drop(shown);
     options.history = changelog::history(&outcome.history, &outcome.changes);
-    let mut targets = vec![
-        out.join("report.xlsx"),
-        out.join("changes.csv"),
-        out.join("findings.json"),
-    ];
-    if split {
-        targets.extend(batch::split_names(inputs).iter().map(|n| out.join(n)));
-    }
-    for t in &targets {
-        if inputs.iter().any(|i| same_file(i, t)) {
-            return Err(Error::WouldOverwriteInput(t.clone()));
-        }
-    }
+    // Everything the run reads is protected from the set's move aside.
+    let reads: Vec<&Path> = inputs
+        .iter()
+        .map(PathBuf::as_path)
+        .chain(
+            [&common.plan, &common.rules, &common.layout]
+                .into_iter()
+                .flatten()
+                .map(PathBuf::as_path),
+        )
+        .chain(baseline)
+        .collect();
+    let mut set = outset::OutputSet::begin(out, &reads)?;
     let items = outcome.output.items().count();
     let indicators: usize = outcome
         .output
@@ -399,19 +400,22 @@ fn run_report(
         outcome.year,
         &options,
         &outcome.changes,
-        &targets[0],
+        &out.join(outset::REPORT),
     )?;
-    std::fs::create_dir_all(out).map_err(|e| Error::Write {
-        path: out.to_path_buf(),
-        detail: e.to_string(),
-    })?;
-    write::write_atomic(&targets[0], &xlsx)?;
-    write::write_atomic(&targets[1], &changelog::to_csv(&outcome.changes))?;
-    write::write_atomic(&targets[2], finding::to_json(&outcome.findings).as_bytes())?;
-    for (input, target) in inputs.iter().zip(targets.iter().skip(3)) {
-        let mine = batch::changes_of(&input.display().to_string(), &outcome.changes);
-        write::write_atomic(target, &changelog::to_csv(&mine))?;
+    set.write(outset::REPORT, &xlsx)?;
+    drop(xlsx);
+    set.write(outset::CHANGES, &changelog::to_csv(&outcome.changes))?;
+    set.write(
+        outset::FINDINGS,
+        finding::to_json(&outcome.findings).as_bytes(),
+    )?;
+    if split {
+        for (input, name) in inputs.iter().zip(batch::split_names(inputs)) {
+            let mine = batch::changes_of(&input.display().to_string(), &outcome.changes);
+            set.write(&name, &changelog::to_csv(&mine))?;
+        }
     }
+    let done = set.commit()?;
     outln!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。修正 {} 件、エラー {e} 件、警告 {w} 件、情報 {i} 件。",
         outcome.year,
@@ -420,8 +424,11 @@ fn run_report(
     if baseline.is_some() {
         outln!("（--baseline にある既出の {hidden} 件は数えていません。findings.json にはすべて記録しています）");
     }
-    for t in &targets {
+    for t in &done.written {
         outln!("  {}", t.display());
+    }
+    if let Some(backup) = &done.backup {
+        outln!("  以前の出力は {} に移しました", backup.display());
     }
     Ok(exit_code(&outcome.findings))
 }
