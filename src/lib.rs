@@ -25,6 +25,7 @@ pub mod calc;
 pub mod changelog;
 pub mod check;
 pub mod cli;
+pub mod dropin;
 pub mod error;
 pub mod finding;
 pub mod guard;

@@ -1,15 +1,13 @@
 //! The `shinchoku` binary: parse arguments, run the library, exit with its code.
 
-use clap::Parser;
+use shinchoku::cli::Invocation;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match shinchoku::cli::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
+    let code = match shinchoku::cli::parse(std::env::args_os()) {
+        Invocation::Run(cli) => shinchoku::run(cli),
+        Invocation::DropIn(paths) => shinchoku::dropin::run(&paths),
+        Invocation::Exit(code) => code,
     };
-    ExitCode::from(shinchoku::run(cli))
+    ExitCode::from(code)
 }
