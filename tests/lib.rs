@@ -5,6 +5,7 @@ mod checks;
 mod fixture;
 mod libreoffice;
 mod output;
+mod outset;
 mod pipeline;
 mod report_format;
 mod robust;
