@@ -2,6 +2,7 @@
 
 mod batch;
 mod checks;
+mod cli;
 mod fixture;
 mod libreoffice;
 mod output;
