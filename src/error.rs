@@ -128,3 +128,47 @@ pub enum Error {
 
 /// Shorthand for results that may stop the run.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The output-path messages, word for word: a clerk reads these when nothing was written.
+    #[test]
+    fn output_messages_say_what_happened_to_the_earlier_set() {
+        let p = || PathBuf::from("out");
+        let cases = [
+            (
+                Error::OutputIsFile(p()),
+                "E030 出力先 out はファイルです。出力先にはフォルダーを指定してください（なければ作ります）。何も書き込んでいません",
+            ),
+            (
+                Error::OutputDir { path: p(), detail: "Permission denied (os error 13)".into() },
+                "E031 出力先フォルダー out を作れません。何も書き込んでいません\n  Permission denied (os error 13)",
+            ),
+            (
+                Error::OutputBusy(p()),
+                "E032 出力先フォルダー out には別の shinchoku が書き出している最中です。終わってからもう一度実行してください。何も書き込んでいません",
+            ),
+            (
+                Error::OutputOpenInExcel { path: p().join("report.xlsx"), lock: "~$report.xlsx".into() },
+                "E033 out/report.xlsx が Excel で開かれています（~$report.xlsx があります）。閉じてからもう一度実行してください。何も書き込んでいません",
+            ),
+            (
+                Error::OutputIsFolder(p().join("changes.csv")),
+                "E034 出力ファイルの場所 out/changes.csv にフォルダーがあります。別の場所に移してからもう一度実行してください。以前の出力は何も置き換えていません",
+            ),
+            (
+                Error::OutputNotWritten { path: p().join("changes.csv"), detail: "disk full".into() },
+                "E035 out/changes.csv を書き出せませんでした。以前の出力は何も置き換えていません\n  disk full",
+            ),
+            (
+                Error::NoWorkbooks(p()),
+                "E036 フォルダー out に Excel ブック（.xlsx / .xls）がありません",
+            ),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+        }
+    }
+}
