@@ -111,10 +111,14 @@ pub enum Error {
     #[error("E034 出力ファイルの場所 {0} にフォルダーがあります。別の場所に移してからもう一度実行してください。以前の出力は何も置き換えていません")]
     OutputIsFolder(PathBuf),
     /// Writing or moving an output failed; the earlier set is left as it was.
-    #[error("E035 {path} を書き出せませんでした。以前の出力は何も置き換えていません\n  {detail}")]
+    #[error(
+        "E035 {path} を書き出せませんでした。{hint}以前の出力は何も置き換えていません\n  {detail}"
+    )]
     OutputNotWritten {
         /// The output file (or folder).
         path: PathBuf,
+        /// What to check first, ending in 「。」, or empty.
+        hint: &'static str,
         /// What the system said.
         detail: String,
     },
@@ -159,8 +163,12 @@ mod tests {
                 "E034 出力ファイルの場所 out/changes.csv にフォルダーがあります。別の場所に移してからもう一度実行してください。以前の出力は何も置き換えていません",
             ),
             (
-                Error::OutputNotWritten { path: p().join("changes.csv"), detail: "disk full".into() },
+                Error::OutputNotWritten { path: p().join("changes.csv"), hint: "", detail: "disk full".into() },
                 "E035 out/changes.csv を書き出せませんでした。以前の出力は何も置き換えていません\n  disk full",
+            ),
+            (
+                Error::OutputNotWritten { path: p().join("report.xlsx"), hint: crate::outset::OPEN_HINT, detail: "os error 32".into() },
+                "E035 out/report.xlsx を書き出せませんでした。Excel などで開いていないか確認してください。以前の出力は何も置き換えていません\n  os error 32",
             ),
             (
                 Error::NoWorkbooks(p()),

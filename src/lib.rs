@@ -228,6 +228,9 @@ fn run_template(args: &cli::TemplateArgs) -> Result<u8> {
             (report, calc, layout, year)
         }
     };
+    if args.out.is_dir() {
+        return Err(Error::OutputIsFolder(args.out.clone()));
+    }
     let xlsx = write::template_workbook(&report, &calc, &layout, year, &args.out)?;
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::Write {

@@ -250,9 +250,17 @@ fn undo(moves: &[(PathBuf, PathBuf)]) {
     }
 }
 
+/// The hint of [`Error::OutputNotWritten`] when the system says a file is in use.
+pub const OPEN_HINT: &str = "Excel などで開いていないか確認してください。";
+
 fn not_written(path: &Path, e: &std::io::Error) -> Error {
+    // Windows: ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33) when Excel has the
+    // file open; elsewhere a permission problem reads the same to a clerk.
+    let in_use = matches!(e.raw_os_error(), Some(32 | 33) if cfg!(windows))
+        || e.kind() == std::io::ErrorKind::PermissionDenied;
     Error::OutputNotWritten {
         path: path.to_path_buf(),
+        hint: if in_use { OPEN_HINT } else { "" },
         detail: e.to_string(),
     }
 }
@@ -295,6 +303,11 @@ fn lock(dir: &Path) -> Result<File> {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
                 return Err(Error::OutputBusy(dir.to_path_buf()))
+            }
+            // A file system without locks (some network shares): write without one rather
+            // than not at all.
+            Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+                return Ok(file)
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
         }
