@@ -83,6 +83,7 @@ impl OutputSet {
             fail_at_place: None,
         };
         set.lock = Some(lock(dir)?);
+        set.remove_stale_temporaries();
         let existing = set.existing()?;
         for name in &existing {
             let lock_file = format!("~${name}");
@@ -143,6 +144,29 @@ impl OutputSet {
         self.parts.retain(|(n, _, _)| n != name);
         self.parts.push((name.to_string(), tmp.clone(), folder));
         tmp
+    }
+
+    /// Removes temporary files a killed run left behind (only a lock holder writes them, so
+    /// any found now are stale).
+    fn remove_stale_temporaries(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let member = name
+                .strip_prefix('.')
+                .and_then(|n| n.strip_suffix(TMP_SUFFIX))
+                .is_some_and(is_member);
+            if member {
+                let path = entry.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
     }
 
     /// The members of the set now in the folder, by name, sorted.
@@ -502,6 +526,18 @@ mod tests {
         set.write(REPORT, b"x").unwrap();
         drop(set);
         assert!(!out.exists(), "a folder made for a failed run is removed");
+    }
+
+    #[test]
+    fn temporaries_of_a_killed_run_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(format!(".{FINDINGS}{TMP_SUFFIX}"));
+        std::fs::write(&stale, b"half").unwrap();
+        let mine = dir.path().join(".mine.shinchoku-tmp");
+        std::fs::write(&mine, b"not ours").unwrap();
+        drop(OutputSet::begin(dir.path(), &[]).unwrap());
+        assert!(!stale.exists());
+        assert!(mine.exists(), "only names of the set are removed");
     }
 
     #[test]
