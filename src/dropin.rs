@@ -119,8 +119,15 @@ pub fn should_wait(windows: bool, command_given: bool, stdin_terminal: bool) -> 
 /// Runs drop-in mode: `report` of `paths` into a new folder beside the first; with no paths,
 /// the help. Never replaces anything. Returns the exit code (as `report`'s).
 pub fn run(paths: &[PathBuf]) -> u8 {
+    let option = paths
+        .iter()
+        .map(|p| p.to_string_lossy())
+        .find(|p| p.starts_with('-'));
     let code = if paths.is_empty() {
         eprint!("{}", crate::cli::command().render_help());
+        2
+    } else if let Some(option) = option {
+        eprintln!("{}", options_need_a_command(&option));
         2
     } else {
         match report(paths) {
@@ -136,6 +143,15 @@ pub fn run(paths: &[PathBuf]) -> u8 {
         let _ = std::io::stdin().read_line(&mut String::new());
     }
     code
+}
+
+/// The usage error for an option given without a command.
+fn options_need_a_command(option: &str) -> String {
+    format!(
+        "shinchoku: コマンドなしではオプション（{option}）は使えません。\
+         「shinchoku report <ブック>... --out <フォルダー> {option} …」のように report を付けてください。\n\n\
+         詳しくは「shinchoku report --help」を見てください。"
+    )
 }
 
 fn report(paths: &[PathBuf]) -> Result<u8> {
@@ -189,6 +205,12 @@ mod tests {
             Some(vec![PathBuf::from("dir/x")])
         );
         assert_eq!(paths_given(&[]), Some(vec![]));
+    }
+
+    #[test]
+    fn an_option_without_a_command_is_a_usage_error() {
+        assert_eq!(run(&[PathBuf::from("a.xlsx"), PathBuf::from("--year")]), 2);
+        assert!(options_need_a_command("--year").contains("report を付けてください"));
     }
 
     #[test]
