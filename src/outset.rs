@@ -572,6 +572,23 @@ mod tests {
         assert!(err.to_string().starts_with("E033"), "{err}");
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_that_cannot_be_created_gets_e031_with_the_system_detail_below() {
+        // /proc refuses new folders even to root.
+        let err = OutputSet::begin(Path::new("/proc/shinchoku-out"), &[]).unwrap_err();
+        let text = err.to_string();
+        let (first, second) = text.split_once('\n').expect("two lines");
+        assert_eq!(
+            first,
+            "E031 出力先フォルダー /proc/shinchoku-out を作れません。何も書き込んでいません"
+        );
+        assert!(
+            second.starts_with("  ") && second.contains("os error"),
+            "{second}"
+        );
+    }
+
     #[test]
     fn output_path_problems_have_their_own_messages() {
         let dir = tempfile::tempdir().unwrap();

@@ -139,6 +139,17 @@ fn dropping_a_folder_reads_its_workbooks_but_not_lock_files_or_outputs() {
     assert!(findings.contains("総務課.xlsx"), "{findings}");
     assert!(!findings.contains("report.xlsx"));
 
+    let run = shinchoku(dir.path(), &["ない.xlsx"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run)
+        .1
+        .contains("E001 ファイルが見つかりません: ない.xlsx"));
+    assert_eq!(
+        dropin_folders(dir.path()).len(),
+        1,
+        "no folder for a failed run"
+    );
+
     let empty = dir.path().join("空");
     std::fs::create_dir(&empty).unwrap();
     let run = shinchoku(dir.path(), &["空"]);
