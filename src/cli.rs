@@ -309,12 +309,19 @@ pub fn render_error(e: &clap::Error, args: &[OsString]) -> (String, u8) {
             out_suggestions.push(format!("もしかして: {suggestion}"));
         }
     }
-    if e.kind() == ErrorKind::UnknownArgument && e.get(ContextKind::Suggested).is_some() {
+    if e.kind() == ErrorKind::InvalidSubcommand && text(ContextKind::InvalidSubcommand) == "help" {
+        out_suggestions.push("もしかして: --help".to_string());
+    }
+    // clap's tip about `--` helps with a value such as -5, not with a mistyped option name.
+    if e.kind() == ErrorKind::UnknownArgument
+        && e.get(ContextKind::Suggested).is_some()
+        && !arg.starts_with("--")
+    {
         hints.push(format!(
             "「-」で始まる値を渡すには、その前に「--」を置いてください（例: -- {arg}）"
         ));
     }
-    if e.kind() == ErrorKind::InvalidSubcommand {
+    if e.kind() == ErrorKind::InvalidSubcommand && text(ContextKind::InvalidSubcommand) != "help" {
         hints.push("ブックやフォルダーを渡すときは、そのパスがあるか確認してください".to_string());
     }
     if !hints.is_empty() || !out_suggestions.is_empty() {
