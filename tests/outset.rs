@@ -244,3 +244,51 @@ fn changes_csv_escapes_an_injected_indicator_name_but_not_a_dash() {
         .unwrap_or_else(|| panic!("a change at {a1}: {csv}"));
     assert!(dash_row.contains(",-,"), "「-」 as it was: {dash_row}");
 }
+
+#[test]
+fn runs_at_once_into_one_folder_never_mix_their_files() {
+    // No timing is asserted: whichever run gets the lock writes a whole set, the other
+    // refuses (E032) or comes after it and moves that set aside whole.
+    let dir = with_sample();
+    for _ in 0..4 {
+        let spawn = || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_shinchoku"))
+                .args(["report", "mine-r1.xlsx", "--out", "out"])
+                .current_dir(dir.path())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        for run in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+            let (_, stderr) = text(&run);
+            match run.status.code() {
+                Some(0) => {}
+                Some(2) => assert!(stderr.contains("E032"), "{stderr}"),
+                other => panic!("{other:?}: {stderr}"),
+            }
+        }
+    }
+    let out = dir.path().join("out");
+    assert_eq!(
+        listing_of(&out),
+        ["changes.csv", "findings.json", "report.xlsx", "以前の出力"]
+    );
+    for backup in std::fs::read_dir(out.join("以前の出力")).unwrap() {
+        assert_eq!(
+            listing_of(&backup.unwrap().path()),
+            ["changes.csv", "findings.json", "report.xlsx"],
+            "every set kept aside is whole"
+        );
+    }
+}
+
+fn listing_of(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
