@@ -96,6 +96,46 @@ pub enum Error {
         /// What is wrong.
         detail: String,
     },
+    /// `--out` (or a folder above it) is an existing file, where a folder is needed.
+    #[error("E030 出力先 {0} はファイルです。出力先にはフォルダーを指定してください（なければ作ります）。何も書き込んでいません")]
+    OutputIsFile(PathBuf),
+    /// The output folder cannot be created.
+    #[error("E031 出力先フォルダー {path} を作れません。何も書き込んでいません\n  {detail}")]
+    OutputDir {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        detail: String,
+    },
+    /// Another run holds the output folder's lock.
+    #[error("E032 出力先フォルダー {0} には別の shinchoku が書き出している最中です。終わってからもう一度実行してください。何も書き込んでいません")]
+    OutputBusy(PathBuf),
+    /// An earlier output is open in Excel (its `~$` lock file is beside it).
+    #[error("E033 {path} が Excel で開かれています（{lock} があります）。閉じてからもう一度実行してください。何も書き込んでいません")]
+    OutputOpenInExcel {
+        /// The earlier output.
+        path: PathBuf,
+        /// Excel's lock file name.
+        lock: String,
+    },
+    /// A folder stands where an output file goes.
+    #[error("E034 出力ファイルの場所 {0} にフォルダーがあります。別の場所に移してからもう一度実行してください。以前の出力は何も置き換えていません")]
+    OutputIsFolder(PathBuf),
+    /// Writing or moving an output failed; the earlier set is left as it was.
+    #[error(
+        "E035 {path} を書き出せませんでした。{hint}以前の出力は何も置き換えていません\n  {detail}"
+    )]
+    OutputNotWritten {
+        /// The output file (or folder).
+        path: PathBuf,
+        /// What to check first, ending in 「。」, or empty.
+        hint: &'static str,
+        /// What the system said.
+        detail: String,
+    },
+    /// A folder given without a command holds no workbook.
+    #[error("E036 フォルダー {0} に Excel ブック（.xlsx / .xls）がありません")]
+    NoWorkbooks(PathBuf),
     /// `template --from` a report of the plan's last year, with no `--year` for the new workbook.
     #[error("E022 {0} は計画最終年度（R5）の報告書です。次の年度はありません。作る年度を --year で指定してください")]
     NoNextYear(PathBuf),
@@ -122,6 +162,13 @@ impl Error {
             Error::EmptyWorkbook(_) => "E020",
             Error::Baseline { .. } => "E021",
             Error::NoNextYear(_) => "E022",
+            Error::OutputIsFile(_) => "E030",
+            Error::OutputDir { .. } => "E031",
+            Error::OutputBusy(_) => "E032",
+            Error::OutputOpenInExcel { .. } => "E033",
+            Error::OutputIsFolder(_) => "E034",
+            Error::OutputNotWritten { .. } => "E035",
+            Error::NoWorkbooks(_) => "E036",
         }
     }
 
@@ -189,5 +236,49 @@ mod tests {
             source: io::Error::new(io::ErrorKind::NotFound, "gone"),
         };
         assert_eq!(e.source().map(|s| s.to_string()).as_deref(), Some("gone"));
+    }
+
+    /// The output-path messages, word for word: a clerk reads these when nothing was written.
+    #[test]
+    fn output_messages_say_what_happened_to_the_earlier_set() {
+        let p = || PathBuf::from("out");
+        let cases = [
+            (
+                Error::OutputIsFile(p()),
+                "E030 出力先 out はファイルです。出力先にはフォルダーを指定してください（なければ作ります）。何も書き込んでいません",
+            ),
+            (
+                Error::OutputDir { path: p(), detail: "Permission denied (os error 13)".into() },
+                "E031 出力先フォルダー out を作れません。何も書き込んでいません\n  Permission denied (os error 13)",
+            ),
+            (
+                Error::OutputBusy(p()),
+                "E032 出力先フォルダー out には別の shinchoku が書き出している最中です。終わってからもう一度実行してください。何も書き込んでいません",
+            ),
+            (
+                Error::OutputOpenInExcel { path: p().join("report.xlsx"), lock: "~$report.xlsx".into() },
+                "E033 out/report.xlsx が Excel で開かれています（~$report.xlsx があります）。閉じてからもう一度実行してください。何も書き込んでいません",
+            ),
+            (
+                Error::OutputIsFolder(p().join("changes.csv")),
+                "E034 出力ファイルの場所 out/changes.csv にフォルダーがあります。別の場所に移してからもう一度実行してください。以前の出力は何も置き換えていません",
+            ),
+            (
+                Error::OutputNotWritten { path: p().join("changes.csv"), hint: "", detail: "disk full".into() },
+                "E035 out/changes.csv を書き出せませんでした。以前の出力は何も置き換えていません\n  disk full",
+            ),
+            (
+                Error::OutputNotWritten { path: p().join("report.xlsx"), hint: "Excel などで開いていないか確認してください。", detail: "os error 32".into() },
+                "E035 out/report.xlsx を書き出せませんでした。Excel などで開いていないか確認してください。以前の出力は何も置き換えていません\n  os error 32",
+            ),
+            (
+                Error::NoWorkbooks(p()),
+                "E036 フォルダー out に Excel ブック（.xlsx / .xls）がありません",
+            ),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+            assert!(text.starts_with(&format!("{} ", error.code())), "{text}");
+        }
     }
 }

@@ -5,7 +5,8 @@
 //! list only; `tests/layers.rs` checks it):
 //! [`error`] → [`value`] → [`vocab`] → [`rules`] → [`model`] → [`finding`] → [`layout`] →
 //! [`settings`] → [`guard`] → [`history`] → [`compare`] → [`read`] → [`batch`] → [`calc`] →
-//! [`check`] → [`correct`] → [`template`] → [`render`] → [`write`] → [`cli`] → [`cmd`].
+//! [`check`] → [`correct`] → [`template`] → [`render`] → [`write`] → [`outset`] → [`cli`] →
+//! [`cmd`] → [`dropin`].
 //! [`process`] runs read → batch → calc → check → correct for the commands.
 
 pub mod batch;
@@ -15,12 +16,14 @@ pub mod cli;
 pub mod cmd;
 pub mod compare;
 pub mod correct;
+pub mod dropin;
 pub mod error;
 pub mod finding;
 pub mod guard;
 pub mod history;
 pub mod layout;
 pub mod model;
+pub mod outset;
 pub mod read;
 pub mod render;
 pub mod rules;

@@ -59,13 +59,24 @@ pub fn check_text(findings: &[Finding], names: &HashMap<u32, String>) -> String 
     out
 }
 
-/// Prefixes ' to a text cell that a spreadsheet would run as a formula (SPEC §6).
-fn escape(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '@', '\t']) {
-        format!("'{cell}")
+/// A CSV cell as Excel must see it (SPEC §6): a text that Excel would read as a formula
+/// (starting with = + - @, a tab or a carriage return) gets a leading `'`; plain numbers
+/// (`-25.1`, `+3`) and the not-applicable marks 「-」「--」「- -」 are left as they are.
+pub fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(cell) && !matches!(cell, "-" | "--" | "- -") {
+        format!("'{cell}").into()
     } else {
-        cell.to_string()
+        cell.into()
     }
+}
+
+/// An optional sign, ASCII digits, and at most one decimal point between digits.
+fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    all_digits(int) && all_digits(frac)
 }
 
 /// `changes.csv`: UTF-8 with BOM, the header row of SPEC §6, one row per change.
@@ -89,7 +100,7 @@ pub fn changes_csv(corrections: &[Correction]) -> Vec<u8> {
         ])
         .expect("writing to memory");
         for c in corrections {
-            w.write_record(c.cells().iter().map(|s| escape(s)))
+            w.write_record(c.cells().iter().map(|s| csv_cell(s).into_owned()))
                 .expect("writing to memory");
         }
         w.flush().expect("writing to memory");
@@ -196,5 +207,32 @@ mod tests {
             csv.starts_with("\u{FEFF}file,sheet,cell,item,indicator,field,old,new,code,reason\r\n")
         );
         assert!(csv.contains(",'=1+1,-25.1,W201,'@x"), "{csv}");
+    }
+
+    #[test]
+    fn csv_cell_escapes_every_formula_start() {
+        for (text, want) in [
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("=SUM(A1)", "'=SUM(A1)"),
+            ("+A1", "'+A1"),
+            ("@A1", "'@A1"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-A1", "'-A1"),
+            ("-1e5", "'-1e5"),
+            ("-.5", "'-.5"),
+            ("-1.", "'-1."),
+            ("--1", "'--1"),
+        ] {
+            assert_eq!(csv_cell(text), want, "{text:?}");
+        }
+        for plain in [
+            "-", "--", "- -", "-25.1", "+3", "-0", "12.5", "研修", "", "△5", "－",
+        ] {
+            assert!(
+                matches!(csv_cell(plain), std::borrow::Cow::Borrowed(_)),
+                "{plain:?} is left as it is"
+            );
+        }
     }
 }

@@ -19,6 +19,8 @@ pub struct Settings {
     pub year: Option<Year>,
     /// `--plan`: a workbook with the full plan, to name items missing from every input.
     pub plan: Option<PathBuf>,
+    /// The settings files read (`--layout`, `--rules`), never to be overwritten by an output.
+    pub files: Vec<PathBuf>,
 }
 
 impl Default for Settings {
@@ -29,6 +31,7 @@ impl Default for Settings {
             rules: Rules::builtin(),
             year: None,
             plan: None,
+            files: Vec::new(),
         }
     }
 }
@@ -44,12 +47,22 @@ impl Settings {
             rules: rules.map_or_else(|| Ok(Rules::builtin()), Rules::load)?,
             year: None,
             plan: None,
+            files: layout
+                .into_iter()
+                .chain(rules)
+                .map(Path::to_path_buf)
+                .collect(),
         })
     }
 
     /// With the report year `year`.
     pub fn with_year(self, year: Option<Year>) -> Settings {
         Settings { year, ..self }
+    }
+
+    /// Every file the run reads besides its inputs: the settings files and the plan.
+    pub fn reads(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().chain(&self.plan).map(PathBuf::as_path)
     }
 
     /// With the plan file `plan`.

@@ -84,6 +84,16 @@ impl Run {
     }
 }
 
+/// Runs the shinchoku binary with `args` in `dir`, for tests that inspect the exit status
+/// themselves (races, several outcomes allowed); prefer [`Run`].
+pub fn shinchoku(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shinchoku"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
 /// stdout and stderr as text.
 pub fn text(out: &Output) -> (String, String) {
     (

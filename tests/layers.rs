@@ -10,7 +10,7 @@ use std::path::Path;
 const LAYERS: &[&str] = &[
     "error", "value", "vocab", "rules", "model", "finding", "layout", "settings", "guard",
     "history", "compare", "read", "batch", "calc", "check", "correct", "template", "render",
-    "write", "cli", "cmd",
+    "write", "outset", "cli", "cmd", "dropin",
 ];
 
 /// Every .rs file under `dir`, recursively.

@@ -2,11 +2,13 @@
 
 mod batch;
 mod checks;
+mod cli;
 mod fixture;
 mod layers;
 mod libreoffice;
 mod messages;
 mod output;
+mod outset;
 mod pipeline;
 mod report_format;
 mod robust;

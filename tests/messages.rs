@@ -198,11 +198,12 @@ fn e011_output_overwriting_input() {
 
 #[test]
 fn e012_write_failure() {
-    // --out names a folder under a regular file: it cannot be made.
+    // The template's folder would be under a regular file: it cannot be made. (`report --out`
+    // there is E030, an output-set message.)
     let dir = with_sample();
     let text = error(
         dir.path(),
-        &["report", "mine-r1.xlsx", "--out", "mine-r1.xlsx/out"],
+        &["template", "--out", "mine-r1.xlsx/new/template.xlsx"],
         "E012",
     );
     insta::assert_snapshot!("e012_write_failure", text);

@@ -68,7 +68,7 @@ fn settings(common: &Common) -> Result<Settings> {
 
 /// Writes `text` to stdout. A closed pipe (`shinchoku check … | head`) is not an error; any
 /// other failure (a full disk behind `>`) is [`Error::Stdout`].
-fn print(text: &str) -> Result<()> {
+pub fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Stdout(e)),

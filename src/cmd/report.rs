@@ -1,8 +1,9 @@
 //! `shinchoku report`: the report workbook, `changes.csv` and `findings.json` in a folder,
 //! and a summary on the terminal.
 
-use super::{exit_code, new_findings, print, same_file};
-use crate::error::{Error, Result};
+use super::{exit_code, new_findings, print};
+use crate::error::Result;
+use crate::outset::{self, OutputSet};
 use crate::settings::Settings;
 use crate::{batch, correct, finding, render, write};
 use std::path::{Path, PathBuf};
@@ -34,12 +35,14 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         doc_no: options.doc_no.clone(),
         history: correct::history(&outcome.history, &outcome.corrections),
     };
-    let targets = targets(inputs, out, options.split);
-    for t in &targets {
-        if inputs.iter().any(|i| same_file(i, t)) {
-            return Err(Error::WouldOverwriteInput(t.clone()));
-        }
-    }
+    // Everything the run reads is protected from the set's move aside.
+    let reads: Vec<&Path> = inputs
+        .iter()
+        .map(PathBuf::as_path)
+        .chain(settings.reads())
+        .chain(options.baseline.as_deref())
+        .collect();
+    let mut set = OutputSet::begin(out, &reads)?;
     let items = outcome.output.items().count();
     let indicators = outcome.output.indicators().count();
     // The report is handed over: each sheet is freed once written.
@@ -49,19 +52,22 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         outcome.year,
         &write_options,
         &outcome.corrections,
-        &targets[0],
+        &out.join(outset::REPORT),
     )?;
-    std::fs::create_dir_all(out).map_err(|e| Error::write(out, e))?;
-    write::write_atomic(&targets[0], &xlsx)?;
-    write::write_atomic(&targets[1], &render::changes_csv(&outcome.corrections))?;
-    write::write_atomic(
-        &targets[2],
+    set.write(outset::REPORT, &xlsx)?;
+    drop(xlsx);
+    set.write(outset::CHANGES, &render::changes_csv(&outcome.corrections))?;
+    set.write(
+        outset::FINDINGS,
         render::findings_json(&outcome.findings).as_bytes(),
     )?;
-    for (input, target) in inputs.iter().zip(targets.iter().skip(3)) {
-        let mine = correct::of_file(&input.display().to_string(), &outcome.corrections);
-        write::write_atomic(target, &render::changes_csv(&mine))?;
+    if options.split {
+        for (input, name) in inputs.iter().zip(batch::split_names(inputs)) {
+            let mine = correct::of_file(&input.display().to_string(), &outcome.corrections);
+            set.write(&name, &render::changes_csv(&mine))?;
+        }
     }
+    let done = set.commit()?;
     let mut text = format!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。修正 {} 件、エラー {e} 件、警告 {w} 件、情報 {i} 件。\n",
         outcome.year,
@@ -70,23 +76,15 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     if options.baseline.is_some() {
         text.push_str(&format!("（--baseline にある既出の {hidden} 件は数えていません。findings.json にはすべて記録しています）\n"));
     }
-    for t in &targets {
+    for t in &done.written {
         text.push_str(&format!("  {}\n", t.display()));
+    }
+    if let Some(backup) = &done.backup {
+        text.push_str(&format!(
+            "  以前の出力は {} に移しました\n",
+            backup.display()
+        ));
     }
     print(&text)?;
     Ok(exit_code(&outcome.findings))
-}
-
-/// The files written: report.xlsx, changes.csv, findings.json, then with `split` one change
-/// log per input.
-fn targets(inputs: &[PathBuf], out: &Path, split: bool) -> Vec<PathBuf> {
-    let mut targets = vec![
-        out.join("report.xlsx"),
-        out.join("changes.csv"),
-        out.join("findings.json"),
-    ];
-    if split {
-        targets.extend(batch::split_names(inputs).iter().map(|n| out.join(n)));
-    }
-    targets
 }

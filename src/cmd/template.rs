@@ -28,6 +28,9 @@ pub(super) fn run(args: &TemplateArgs) -> Result<u8> {
             (template::blank(&settings.layout, year), year)
         }
     };
+    if args.out.is_dir() {
+        return Err(Error::OutputIsFolder(args.out.clone()));
+    }
     let xlsx = write::template_workbook(&report, &settings.layout, year, &args.out)?;
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
