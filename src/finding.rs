@@ -65,6 +65,9 @@ registry! {
     IncompleteHeader = "E106", Error, "表の見出しに「{0}」の列が見つかりません。このシートの表は読み飛ばしました";
     YearHeaderMismatch = "E107", Error, "年度実績の見出し「{0}」の年度が、このブックの他の見出し（{1}）と一致しません";
     ConflictingItem = "E108", Error, "項目№{0}が {1} と {2} の両方にあり、内容が異なります（{3}: 「{4}」と「{5}」）。後者は使いませんでした";
+    AmbiguousLabel = "E109", Error, "見出し「{0}」は「{1}」とも「{2}」とも読めるため、どちらの列にもしませんでした";
+    BadItemNo = "E110", Error, "項目№「{0}」は1以上の整数ではありません";
+    YearOutsidePlan = "E111", Error, "見出し「{0}」の年度は計画期間（R1〜R5＝令和元年度〜令和5年度）の外です。この列は報告書に入っていません";
     DerivedDiffers = "W201", Warning, "{0}の入力値 {1} が再計算値 {2} と異なります（再計算値に修正）";
     TotalNotSum = "W202", Warning, "合計 {0} が年度目標の和 {1} と一致しません";
     PercentOver100 = "W203", Warning, "割合の指標で実績 {0} が100を超えています";
@@ -80,6 +83,9 @@ registry! {
     FutureActual = "W213", Warning, "報告年度 {1} より後の{0}の実績 {2} が入力されています（計算には使いません）";
     FileAddsNothing = "W214", Warning, "このファイルから報告書に加わった項目がありません（すべて他のファイルと同じ項目№か、項目がありません）";
     PlanItemMissing = "W215", Warning, "計画の項目№{0}「{1}」がどの入力ファイルにもありません";
+    ColumnNotRead = "W216", Warning, "列{0}（見出し「{1}」）の{2}個のセル（{3}）は報告書に入っていません";
+    NoteNotRead = "W217", Warning, "表の外や項目の後の記入「{0}」など{1}個のセル（{2}）は報告書に入っていません";
+    UnnamedIndicatorRow = "W218", Warning, "成果指標の項目名と区分が空欄の行に数値が入力されています（{0}）。この行は報告書に入っていません";
     TextNumber = "I301", Info, "文字列として入力された数値「{0}」を数値 {1} に修正しました";
     MinusSign = "I302", Info, "負の数の表記「{0}」を数値 {1} に修正しました（△で表示）";
     HalfWidthGrade = "I303", Info, "評価「{0}」を全角「{1}」に修正しました";
@@ -87,6 +93,8 @@ registry! {
     SheetSkipped = "I305", Info, "報告書の表が見つからないシートを読み飛ばしました";
     DerivedFilled = "I306", Info, "空欄だった{0}を再計算値 {1} で補いました";
     FullWidthNumber = "I307", Info, "全角で入力された数値「{0}」を数値 {1} に修正しました";
+    FurnitureNotRead = "I308", Info, "表題や見出しなど様式の記入「{0}」など{1}個のセル（{2}）は報告書に入っていません";
+    SwappedRows = "I309", Info, "区分の表示どおり、{0}行目を目標、{1}行目を実績として読みました（実績行が目標行より上にあります）";
 }
 
 /// Where a finding or change is: file, sheet, cell, item № and indicator.

@@ -30,6 +30,7 @@ pub mod finding;
 pub mod guard;
 pub mod layout;
 pub mod model;
+pub mod own;
 pub mod read;
 pub mod rules;
 pub mod template;
