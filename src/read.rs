@@ -409,7 +409,7 @@ impl Labels {
         let mut add = |variants: &[String], kind: Kind| {
             for v in variants {
                 let n = norm(v);
-                if !n.is_empty() && !table.iter().any(|(t, _)| *t == n) {
+                if !n.is_empty() && !table.iter().any(|(t, k)| *t == n && *k == kind) {
                     table.push((n, kind));
                 }
             }
@@ -479,7 +479,11 @@ impl Labels {
                 }
             }
         }
-        if let Some((_, kind)) = self.table.iter().find(|(l, _)| l == base) {
+        let mut exact = self.table.iter().filter(|(l, _)| l == base);
+        if let Some((label, kind)) = exact.next() {
+            if exact.any(|(_, k)| k != kind) {
+                return Label::Ambiguous(label.clone(), label.clone());
+            }
             return Label::Known {
                 kind: *kind,
                 year: hint_year,
@@ -616,6 +620,7 @@ fn find_headers(
     file: &str,
     sheet: &str,
     input: &mut Input,
+    failed: &mut Vec<u32>,
 ) -> Vec<HeaderAt> {
     let mut headers = Vec::new();
     let rows: Vec<u32> = {
@@ -672,12 +677,13 @@ fn find_headers(
             continue;
         }
         after = lower + 1;
-        if let Some(columns) = header_columns(grid, labels, row, lower, file, sheet, input) {
-            headers.push(HeaderAt {
+        match header_columns(grid, labels, row, lower, file, sheet, input) {
+            Some(columns) => headers.push(HeaderAt {
                 upper: row,
                 lower,
                 columns,
-            });
+            }),
+            None => failed.push(row),
         }
     }
     headers
@@ -781,11 +787,13 @@ fn header_columns(
             _ => None,
         })
     };
-    let seen: Vec<String> = found
-        .iter()
-        .filter(|(_, l, _, _)| !matches!(l, Label::Unknown))
-        .map(|(_, _, _, t)| squash(t))
-        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    for (_, l, _, t) in &found {
+        let t: String = t.split_whitespace().collect();
+        if !matches!(l, Label::Unknown) && !seen.contains(&t) {
+            seen.push(t);
+        }
+    }
     let Some(indicator) = first(Kind::Indicator) else {
         let col = found.first().map_or(0, |f| f.0);
         input.findings.push(Finding::new(
@@ -958,7 +966,8 @@ fn parse_sheet(
     input: &mut Input,
 ) -> Option<Sheet> {
     let labels = Labels::new(layout);
-    let headers = find_headers(grid, &labels, file, name, input);
+    let mut failed = Vec::new();
+    let headers = find_headers(grid, &labels, file, name, input, &mut failed);
     let first = headers.first()?;
     // One allocation of each name for the whole sheet.
     let (file_name, sheet_name): (Arc<str>, Arc<str>) = (file.into(), name.into());
@@ -1104,7 +1113,9 @@ fn parse_sheet(
         );
         sheet.sections.push(section);
     }
-    let furniture_end = first.upper;
+    // Above the first table is furniture, unless a table the reader skipped (E106) stands
+    // there: its rows are a department's content.
+    let furniture_end = failed.first().map_or(first.upper, |f| first.upper.min(*f));
     ledger(
         grid,
         file,
@@ -1170,6 +1181,14 @@ fn parse_items(
         }
     };
     let starts: Vec<usize> = (0..rows.len()).filter(|i| starts_item(rows[*i])).collect();
+    // An office that merges item cells merges every block: there, an unmerged № is a block
+    // of one row, and rows below it are not its actions.
+    let merge_of = |s: u32| {
+        cols.no
+            .and_then(|c| grid.merged_to(s, c))
+            .or_else(|| cols.name.and_then(|c| grid.merged_to(s, c)))
+    };
+    let merged_style = starts.iter().any(|&i| merge_of(rows[i]).is_some());
     let mut in_block: HashSet<u32> = HashSet::new();
     let mut items = Vec::new();
     for (k, &si) in starts.iter().enumerate() {
@@ -1177,10 +1196,7 @@ fn parse_items(
         let next = starts.get(k + 1).copied().unwrap_or(rows.len());
         // The block: to its merge's end when the № (or 実施計画) cell is merged; else up to the
         // first note or empty row.
-        let merged = cols
-            .no
-            .and_then(|c| grid.merged_to(s, c))
-            .or_else(|| cols.name.and_then(|c| grid.merged_to(s, c)));
+        let merged = merge_of(s).or(merged_style.then_some(s));
         let mut block: Vec<u32> = vec![s];
         for &r in &rows[si + 1..next] {
             match merged {
@@ -1346,15 +1362,18 @@ fn parse_item(
             i += 2;
             continue;
         }
+        if i == 0 && !name_found.is_empty() {
+            item.placeholder = text_field(r, cols.indicator);
+        }
         let numbers = number_cells(r);
-        if name_found.is_empty() && kubun.is_empty() && !numbers.is_empty() {
+        if !has_name && kubun.is_empty() && !numbers.is_empty() {
             // Numbers without a name: named in one finding with the row below when it is the
             // same kind of row (the 実績 of the same nameless indicator).
             let mut cells: Vec<(u32, u32)> = numbers.iter().map(|c| (r, *c)).collect();
             let mut step = 1;
             if let Some(n) = next {
                 let below = number_cells(n);
-                if grid.get(n, cols.indicator).display().is_empty()
+                if parse_text(&grid.get(n, cols.indicator).display()).is_absent()
                     && kubun_of(n).is_empty()
                     && !below.is_empty()
                 {
@@ -1376,9 +1395,6 @@ fn parse_item(
             ));
             i += step;
             continue;
-        }
-        if i == 0 && !name_found.is_empty() {
-            item.placeholder = text_field(r, cols.indicator);
         }
         i += 1;
     }
@@ -1430,7 +1446,8 @@ fn ledger(
 ) {
     let mut furniture: Vec<Group> = Vec::new();
     let mut note_groups: Vec<Group> = Vec::new();
-    let mut columns: BTreeMap<(usize, u32), Group> = BTreeMap::new();
+    let mut columns: BTreeMap<u32, Group> = BTreeMap::new();
+    let mut header_cells: Vec<(u32, u32)> = Vec::new();
     let push_run = |groups: &mut Vec<Group>, r: u32, c: u32| match groups.last_mut() {
         Some(g) if g.cells.last().is_some_and(|(lr, _)| r <= lr + 1) => g.cells.push((r, c)),
         _ => groups.push(Group {
@@ -1442,21 +1459,36 @@ fn ledger(
         if grid.is_used(r, c) || crate::own::is_own_line(&v.display()) {
             continue;
         }
-        if r < furniture_end || header_rows.contains(&r) {
+        if r < furniture_end {
             push_run(&mut furniture, r, c);
             continue;
         }
-        let region = regions.iter().position(|(s, e, _)| (*s..*e).contains(&r));
-        match region {
-            Some(i) if !notes.contains(&r) && c <= regions[i].2.last => {
-                columns
-                    .entry((i, c))
-                    .or_insert(Group { cells: Vec::new() })
-                    .cells
-                    .push((r, c));
-            }
-            _ => push_run(&mut note_groups, r, c),
+        if header_rows.contains(&r) {
+            header_cells.push((r, c));
+            continue;
         }
+        let region = regions.iter().any(|(s, e, _)| (*s..*e).contains(&r));
+        if region && !notes.contains(&r) {
+            columns
+                .entry(c)
+                .or_insert(Group { cells: Vec::new() })
+                .cells
+                .push((r, c));
+        } else {
+            push_run(&mut note_groups, r, c);
+        }
+    }
+    // The header cell of an unread column is part of that column's finding.
+    let mut header_furniture: Vec<Group> = Vec::new();
+    for (r, c) in header_cells {
+        match columns.get_mut(&c) {
+            Some(g) => g.cells.push((r, c)),
+            None => push_run(&mut header_furniture, r, c),
+        }
+    }
+    furniture.extend(header_furniture);
+    for g in columns.values_mut() {
+        g.cells.sort_unstable();
     }
     let cell = |r: u32, c: u32| CellRef {
         file: file.into(),
@@ -1483,13 +1515,12 @@ fn ledger(
             ));
         }
     }
-    for ((i, col), g) in columns {
+    for (col, g) in columns {
         let (r, c) = g.cells[0];
-        let head = regions[i]
-            .2
-            .heads
-            .get(&col)
-            .map_or_else(|| "なし".to_string(), |h| squash(h));
+        let head = regions
+            .iter()
+            .find_map(|(_, _, cols)| cols.heads.get(&col))
+            .map_or_else(|| "なし".to_string(), |h| h.split_whitespace().collect());
         let letters: String = a1(0, col).trim_end_matches('1').to_string();
         input.findings.push(Finding::new(
             Code::ColumnNotRead,
