@@ -323,6 +323,30 @@ enum Kind {
     Group,
 }
 
+impl Kind {
+    /// The label as the office prints it, for messages.
+    fn label(self) -> &'static str {
+        match self {
+            Kind::No => "№",
+            Kind::Name => "実施計画",
+            Kind::Actions => "行動計画",
+            Kind::Indicator => "項目",
+            Kind::Unit => "単位",
+            Kind::Kubun => "区分",
+            Kind::Base => "29基準",
+            Kind::Total => "合計",
+            Kind::Effect => "実施効果",
+            Kind::RateYear => "年度目標達成率",
+            Kind::RateTotal => "合計目標達成率",
+            Kind::Status => "達成状況",
+            Kind::Grade => "評価",
+            Kind::Results => "年度実績",
+            Kind::Plan => "年度計画",
+            Kind::Group => "見出し",
+        }
+    }
+}
+
 /// A year as a header writes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum YearLabel {
@@ -384,7 +408,7 @@ enum Label {
     /// A year outside the plan.
     OutsideYear,
     /// Matches two labels equally.
-    Ambiguous(String, String),
+    Ambiguous(Kind, Kind),
     /// Not a label.
     Unknown,
 }
@@ -480,9 +504,9 @@ impl Labels {
             }
         }
         let mut exact = self.table.iter().filter(|(l, _)| l == base);
-        if let Some((label, kind)) = exact.next() {
-            if exact.any(|(_, k)| k != kind) {
-                return Label::Ambiguous(label.clone(), label.clone());
+        if let Some((_, kind)) = exact.next() {
+            if let Some((_, other)) = exact.find(|(_, k)| k != kind) {
+                return Label::Ambiguous(*kind, *other);
             }
             return Label::Known {
                 kind: *kind,
@@ -496,13 +520,13 @@ impl Labels {
             None => {}
         }
         let mut best: Option<(&str, Kind)> = None;
-        let mut tie: Option<&str> = None;
+        let mut tie: Option<Kind> = None;
         for (label, kind) in &self.table {
             if !base.starts_with(label.as_str()) {
                 continue;
             }
             match best {
-                Some((b, k)) if b.len() == label.len() && k != *kind => tie = Some(label),
+                Some((b, k)) if b.len() == label.len() && k != *kind => tie = Some(*kind),
                 Some((b, _)) if b.len() >= label.len() => {}
                 _ => {
                     best = Some((label, *kind));
@@ -511,7 +535,7 @@ impl Labels {
             }
         }
         match (best, tie) {
-            (Some((b, _)), Some(t)) => Label::Ambiguous(b.to_string(), t.to_string()),
+            (Some((_, k)), Some(t)) => Label::Ambiguous(k, t),
             (Some((_, kind)), None) => Label::Known {
                 kind,
                 year: hint_year,
@@ -762,7 +786,7 @@ fn header_columns(
         let code_args: Option<(Code, Vec<String>)> = match label {
             Label::Ambiguous(a, b) => Some((
                 Code::AmbiguousLabel,
-                vec![text.clone(), a.clone(), b.clone()],
+                vec![text.clone(), a.label().into(), b.label().into()],
             )),
             Label::OutsideYear
             | Label::Known {

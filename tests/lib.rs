@@ -3,9 +3,11 @@
 mod batch;
 mod checks;
 mod fixture;
+mod layouts;
 mod libreoffice;
 mod output;
 mod pipeline;
+mod reader;
 mod report_format;
 mod robust;
 mod seed;
