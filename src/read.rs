@@ -869,27 +869,29 @@ fn header_columns(
             .unwrap_or(indicator + 2);
         cols.kubun = (indicator + 1..limit.max(indicator + 2)).find(|c| !labelled.contains(c));
     }
-    if let Some((c, label, row, text)) = found.iter().find(|(c, _, _, _)| Some(*c) == cols.results)
-    {
-        if let Label::Known {
+    if let Some((
+        c,
+        Label::Known {
             year: Some(YearLabel::Plan(year)),
             ..
-        } = label
-        {
-            let at = cell_at(*row, *c);
-            match &input.header_year {
-                None => input.header_year = Some((*year, text.clone(), at)),
-                Some((y, first, first_at)) if y != year => {
-                    let other = format!("{} {}", first_at.sheet, first_at.a1());
-                    input.findings.push(Finding::new(
-                        Code::YearHeaderMismatch,
-                        Location::cell(&at, None, None),
-                        Some(text.clone()),
-                        &[text, &format!("「{first}」{other}")],
-                    ));
-                }
-                Some(_) => {}
+        },
+        row,
+        text,
+    )) = found.iter().find(|(c, _, _, _)| Some(*c) == cols.results)
+    {
+        let at = cell_at(*row, *c);
+        match &input.header_year {
+            None => input.header_year = Some((*year, text.clone(), at)),
+            Some((y, first, first_at)) if y != year => {
+                let other = format!("{} {}", first_at.sheet, first_at.a1());
+                input.findings.push(Finding::new(
+                    Code::YearHeaderMismatch,
+                    Location::cell(&at, None, None),
+                    Some(text.clone()),
+                    &[text, &format!("「{first}」{other}")],
+                ));
             }
+            Some(_) => {}
         }
     }
     if cols.action.is_none() {
