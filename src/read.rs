@@ -1044,7 +1044,13 @@ fn parse_sheet(
     let mut regions: Vec<(Region, Option<(u32, u32)>)> = Vec::new();
     for (hi, h) in headers.iter().enumerate() {
         let cols = &h.columns;
-        let heading = (h.upper.saturating_sub(3)..h.upper)
+        // The heading is looked for below the previous header only: a header repeated just
+        // under another one must not take the heading of the table above.
+        let floor = match hi {
+            0 => 0,
+            _ => headers[hi - 1].lower + 1,
+        };
+        let heading = (h.upper.saturating_sub(3).max(floor)..h.upper)
             .rev()
             .find_map(|r| heading_in(r, cols.last));
         if hi > 0 && heading.is_none() {
@@ -1076,7 +1082,7 @@ fn parse_sheet(
         let row_list: Vec<u32> = {
             let mut r: Vec<u32> = grid
                 .cells
-                .range((region.start, 0)..(region.end, 0))
+                .range((region.start, 0)..(region.end.max(region.start), 0))
                 .map(|((r, _), _)| *r)
                 .collect();
             r.dedup();

@@ -3,6 +3,7 @@
 mod batch;
 mod checks;
 mod fixture;
+mod layout_prop;
 mod layouts;
 mod libreoffice;
 mod output;
