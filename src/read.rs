@@ -394,7 +394,7 @@ fn year_label(s: &str) -> Option<YearLabel> {
 }
 
 /// What one header cell says.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Label {
     /// A known column label (with the year its hint or prefix names, for 年度実績/年度計画);
     /// `exact` when it matched a label exactly (after the hint was stripped), not by prefix.
@@ -622,14 +622,23 @@ fn is_table_kind(k: Kind) -> bool {
 }
 
 /// The labels of one row's text cells (rows holding a number are data, never a header).
-fn row_labels(grid: &Grid, labels: &Labels, row: u32) -> Vec<(u32, Label)> {
+fn row_labels<'g>(
+    grid: &'g Grid,
+    labels: &Labels,
+    row: u32,
+    seen: &mut HashMap<&'g str, Label>,
+) -> Vec<(u32, Label)> {
     if grid.row_has_number(row) {
         return Vec::new();
     }
     grid.cells
         .range((row, 0)..=(row, u32::MAX))
         .filter_map(|((_, c), v)| match v {
-            Found::Text(t) => Some((*c, labels.classify(t))),
+            // Texts repeat (marks, 目標/実績, "-"): each is classified once per sheet.
+            Found::Text(t) if t.len() <= MAX_LABEL_BYTES => Some((
+                *c,
+                *seen.entry(t.as_str()).or_insert_with(|| labels.classify(t)),
+            )),
             _ => None,
         })
         .filter(|(_, l)| *l != Label::Unknown)
@@ -653,10 +662,11 @@ fn find_headers(
         r
     };
     let mut cache: HashMap<u32, Vec<(u32, Label)>> = HashMap::new();
+    let mut seen: HashMap<&str, Label> = HashMap::new();
     let mut labels_of = |row: u32| -> Vec<(u32, Label)> {
         cache
             .entry(row)
-            .or_insert_with(|| row_labels(grid, labels, row))
+            .or_insert_with(|| row_labels(grid, labels, row, &mut seen))
             .clone()
     };
     let mut after = 0u32;
@@ -1033,7 +1043,7 @@ fn parse_sheet(
         }
         grid.cells
             .range((r, 0)..=(r, last))
-            .find(|(_, v)| squash(&v.display()).contains("小分類"))
+            .find(|(_, v)| matches!(v, Found::Text(t) if t.contains("小分類")))
             .map(|((r, c), _)| (*r, *c))
     };
     // Header rows: every header's rows are the header, wherever it is repeated.
@@ -1096,7 +1106,9 @@ fn parse_sheet(
             let only_heading = grid
                 .cells
                 .range((r, 0)..=(r, u32::MAX))
-                .all(|(_, v)| squash(&v.display()).starts_with("大分類"));
+                .all(|(_, v)| {
+                    matches!(v, Found::Text(t) if t.contains("大分類") && squash(t).starts_with("大分類"))
+                });
             if only_heading {
                 for c in grid
                     .cells
@@ -1294,12 +1306,14 @@ fn parse_item(
         }
         ItemNo::Bad => {
             let found = no.found.display();
-            input.findings.push(Finding::new(
-                Code::BadItemNo,
-                Location::cell(no.at.as_ref().expect("a № cell"), None, None),
-                Some(found.clone()),
-                &[&found],
-            ));
+            if let Some(cell) = &no.at {
+                input.findings.push(Finding::new(
+                    Code::BadItemNo,
+                    Location::cell(cell, None, None),
+                    Some(found.clone()),
+                    &[&found],
+                ));
+            }
         }
         ItemNo::NotNo | ItemNo::Empty => {}
     }
@@ -1431,10 +1445,15 @@ fn parse_item(
         i += 1;
     }
     // "-" cells of an item without indicators are placeholders: nothing to carry.
+    let mapped = cols.mapped();
     for &r in rows {
         for ((_, c), v) in grid.cells.range((r, 0)..=(r, cols.last)) {
             if let Found::Text(t) = v {
-                if parse_text(t) == Value::NotApplicable && cols.mapped().contains(c) {
+                if t.len() <= 8
+                    && !grid.is_used(r, *c)
+                    && mapped.contains(c)
+                    && parse_text(t) == Value::NotApplicable
+                {
                     grid.mark(r, *c);
                 }
             }
