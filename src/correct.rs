@@ -131,7 +131,9 @@ fn location(at: Option<&crate::model::CellRef>, item: Option<u32>, ind: Option<&
 /// The code for a number that was typed as text: a minus sign (▲, −, ‐ …) first, then
 /// full-width digits, else a plain text number.
 fn form_code(text: &str) -> Code {
-    let s = squash(text);
+    let s = squash(text)
+        .trim_start_matches(['N', 'n', 'O', 'o', '.', '#'])
+        .to_string(); // 「No.5」 (a № read by the reader)
     if s.starts_with(['△', '▲'])
         || s.starts_with(|c: char| c != '+' && !c.is_ascii_digit() && c != '.')
     {

@@ -53,6 +53,8 @@ pub struct Labels {
     pub name: Vec<String>,
     pub actions: Vec<String>,
     pub indicator: Vec<String>,
+    #[serde(default = "default_unit")]
+    pub unit: Vec<String>,
     pub kubun: Vec<String>,
     pub base: Vec<String>,
     pub total: Vec<String>,
@@ -156,6 +158,10 @@ pub struct Print {
     /// Margins in inches: left, right, top, bottom, header, footer.
     #[serde(default = "default_margins")]
     pub margins: [f64; 6],
+}
+
+fn default_unit() -> Vec<String> {
+    vec!["単位".into()]
 }
 
 fn default_paper() -> u8 {

@@ -24,6 +24,7 @@ pub mod history;
 pub mod layout;
 pub mod model;
 pub mod outset;
+pub mod own;
 pub mod read;
 pub mod render;
 pub mod rules;

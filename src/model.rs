@@ -213,6 +213,8 @@ pub struct Action {
 pub struct Indicator {
     /// Indicator name with unit (項目).
     pub name: TextField,
+    /// The 単位 cell, when the office has a 単位 column beside 項目.
+    pub unit: TextField,
     /// 区分 cell of the upper row ("目標").
     pub target_label: TextField,
     /// 区分 cell of the lower row ("実績").

@@ -404,7 +404,7 @@ fn i304_undeclared_rule() {
 }
 
 #[test]
-fn w216_rule_name_with_a_note_still_takes_the_declared_rule() {
+fn w219_rule_name_with_a_note_still_takes_the_declared_rule() {
     // №1 with a note after its name: still `improve` (900.0, not ratio's 97.7), one warning.
     let report = shinchoku::process(&[crate::fixture::sample()], &defaults())
         .unwrap()
@@ -451,7 +451,7 @@ fn w216_rule_name_with_a_note_still_takes_the_declared_rule() {
 }
 
 #[test]
-fn w217_rule_name_changed_takes_the_one_declaration_left() {
+fn w220_rule_name_changed_takes_the_one_declaration_left() {
     let f = with_item(|i| i.indicators[0].name.text = Some("寄附金額（千円）".into()));
     assert_finding(
         only(&f, Code::RuleNamePaired),
@@ -461,7 +461,7 @@ fn w217_rule_name_changed_takes_the_one_declaration_left() {
 }
 
 #[test]
-fn w218_rule_names_that_cannot_be_paired_get_the_default_with_a_warning() {
+fn w221_rule_names_that_cannot_be_paired_get_the_default_with_a_warning() {
     // №25 declares 小学校数 and 中学校数; both renamed: no pairing is certain.
     let f = with_report(&[25], |r| {
         let item = &mut r.sheets[0].sections[0].items[0];
@@ -520,7 +520,12 @@ fn i307_full_width_number() {
 #[test]
 fn every_registry_code_has_a_test_here() {
     // Per-file checks are tested here; the batch codes (E108, W214 … ) in tests/batch.rs.
-    let source = [include_str!("checks.rs"), include_str!("batch.rs")].concat();
+    let source = [
+        include_str!("checks.rs"),
+        include_str!("batch.rs"),
+        include_str!("reader.rs"),
+    ]
+    .concat();
     for code in Code::ALL {
         let name = format!("fn {}_", code.as_str().to_lowercase());
         assert!(source.contains(&name), "no test for {}", code.as_str());

@@ -1,0 +1,214 @@
+//! The reader's own finding codes (issue 9): one small workbook per code, each holding exactly
+//! that layout problem; the code, the cell and the message are asserted. The base is №55
+//! ふるさと納税 of the corrected sample written by shinchoku (sheet 大分類3, header rows 3–4,
+//! item rows 5–6: A № … I 項目, J 区分, K 29基準, L–P R1–R5, Q 合計, R–T, U 達成状況,
+//! V 評価, W 年度実績, X 年度計画).
+
+use crate::fixture::{defaults, inline_cell, repack, replace_cell, small_report, workbook_bytes};
+use shinchoku::finding::{Code, Finding};
+
+const SHEET: &str = "xl/worksheets/sheet1.xml";
+
+/// The base workbook with its sheet XML edited by `edit`.
+fn edited(edit: impl Fn(String) -> String) -> Vec<u8> {
+    let bytes = workbook_bytes(&small_report(&[55]));
+    repack(&bytes, None, &|name, data| {
+        if name == SHEET {
+            edit(String::from_utf8(data).unwrap()).into_bytes()
+        } else {
+            data
+        }
+    })
+}
+
+/// Rows appended below the table (`cells` as (A1, inline text)), in row order.
+fn with_rows(xml: String, cells: &[(&str, &str)]) -> String {
+    let mut rows = String::new();
+    let mut by_row: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    for (a1, text) in cells {
+        let row: u32 = a1
+            .trim_start_matches(|c: char| c.is_ascii_uppercase())
+            .parse()
+            .unwrap();
+        by_row.entry(row).or_default().push(inline_cell(a1, text));
+    }
+    for (r, cs) in by_row {
+        rows.push_str(&format!("<row r=\"{r}\">{}</row>", cs.concat()));
+    }
+    xml.replacen("</sheetData>", &format!("{rows}</sheetData>"), 1)
+}
+
+fn findings_with(bytes: &[u8], common: &shinchoku::settings::Settings) -> Vec<Finding> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    shinchoku::process(&[path], common)
+        .expect("the small workbook reads")
+        .findings
+}
+
+fn findings(bytes: &[u8]) -> Vec<Finding> {
+    findings_with(bytes, &defaults())
+}
+
+/// The one finding with `code`, with its cell and message asserted.
+fn one(findings: &[Finding], code: Code, cell: &str, message: &str) -> Finding {
+    let hits: Vec<&Finding> = findings.iter().filter(|f| f.code == code).collect();
+    assert_eq!(hits.len(), 1, "{}: {findings:#?}", code.as_str());
+    assert_eq!(hits[0].at.a1().as_deref(), Some(cell), "{:#?}", hits[0]);
+    assert_eq!(hits[0].message, message, "{:#?}", hits[0]);
+    hits[0].clone()
+}
+
+#[test]
+fn the_base_workbook_reads_without_a_finding() {
+    let f = findings(&edited(|x| x));
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn e109_ambiguous_label() {
+    // An office layout that lists 評価 under 達成状況 as well: the 評価 cell reads as both.
+    let dir = tempfile::tempdir().unwrap();
+    let layout = dir.path().join("layout.toml");
+    let text = shinchoku::layout::DEFAULT_LAYOUT.replace(
+        "status = [\"達成状況\"]",
+        "status = [\"達成状況\", \"評価\"]",
+    );
+    std::fs::write(&layout, text).unwrap();
+    let common = shinchoku::settings::Settings::load(Some(&layout), None).unwrap();
+    let f = findings_with(&edited(|x| x), &common);
+    one(
+        &f,
+        Code::AmbiguousLabel,
+        "V3",
+        "見出し「評価」は「達成状況」とも「評価」とも読めるため、どちらの列にもしませんでした",
+    );
+}
+
+#[test]
+fn e110_bad_item_no() {
+    for (value, cell) in [
+        ("0", "<c r=\"A5\"><v>0</v></c>"),
+        ("5.5", "<c r=\"A5\"><v>5.5</v></c>"),
+    ] {
+        let f = findings(&edited(|x| replace_cell(&x, "A5", cell)));
+        let e = one(
+            &f,
+            Code::BadItemNo,
+            "A5",
+            &format!("項目№「{value}」は1以上の整数ではありません"),
+        );
+        assert_eq!(e.found.as_deref(), Some(value));
+    }
+}
+
+#[test]
+fn e111_year_outside_plan() {
+    for label in ["H30", "2019年度", "平成29年度"] {
+        let f = findings(&edited(|x| {
+            replace_cell(&x, "L4", &inline_cell("L4", label))
+        }));
+        one(
+            &f,
+            Code::YearOutsidePlan,
+            "L4",
+            &format!("見出し「{label}」の年度は計画期間（R1〜R5＝令和元年度〜令和5年度）の外です。この列は報告書に入っていません"),
+        );
+        // The column's cells are named too (the header cell by the E111), never lost silently.
+        one(
+            &f,
+            Code::ColumnNotRead,
+            "L5",
+            &format!("列L（見出し「{label}」）の2個のセル（L5:L6）は報告書に入っていません"),
+        );
+    }
+}
+
+#[test]
+fn w216_column_not_read() {
+    let f = findings(&edited(|x| {
+        // 備考 right of the table, in the header's lower row and in both item rows.
+        let x = insert_cell(&x, 4, &inline_cell("Y4", "備考"));
+        let x = insert_cell(&x, 5, &inline_cell("Y5", "継続"));
+        insert_cell(&x, 6, &inline_cell("Y6", "要確認"))
+    }));
+    one(
+        &f,
+        Code::ColumnNotRead,
+        "Y4",
+        "列Y（見出し「備考」）の3個のセル（Y4:Y6）は報告書に入っていません",
+    );
+}
+
+/// `cell` appended at the end of row `row`.
+fn insert_cell(xml: &str, row: u32, cell: &str) -> String {
+    let start = xml.find(&format!("<row r=\"{row}\"")).expect("the row");
+    let end = start + xml[start..].find("</row>").unwrap();
+    format!("{}{cell}{}", &xml[..end], &xml[end..])
+}
+
+#[test]
+fn w217_note_not_read() {
+    // A footnote under the table and a 計 line: notes, never an item or an action.
+    let f = findings(&edited(|x| {
+        with_rows(x, &[("B8", "計"), ("L8", "123"), ("A10", "※ 速報値です")])
+    }));
+    let notes: Vec<&Finding> = f.iter().filter(|f| f.code == Code::NoteNotRead).collect();
+    assert_eq!(notes.len(), 2, "{f:#?}");
+    assert_eq!(notes[0].at.a1().as_deref(), Some("B8"));
+    assert_eq!(
+        notes[0].message,
+        "表の外や項目の後の記入「計」など2個のセル（B8:L8）は報告書に入っていません"
+    );
+    assert_eq!(
+        notes[1].message,
+        "表の外や項目の後の記入「※ 速報値です」など1個のセル（A10）は報告書に入っていません"
+    );
+    assert!(f.iter().all(|f| f.code != Code::MissingItemNo), "{f:#?}");
+}
+
+#[test]
+fn w218_unnamed_indicator_row() {
+    // Numbers typed in a row below the indicator, without 項目 or 区分.
+    let f = findings(&edited(|x| {
+        let x = x.replace("<mergeCell ref=\"A5:A6\"/>", "<mergeCell ref=\"A5:A8\"/>");
+        let rows = "<row r=\"7\"><c r=\"K7\"><v>10</v></c><c r=\"L7\"><v>12</v></c></row>";
+        x.replacen("</sheetData>", &format!("{rows}</sheetData>"), 1)
+    }));
+    one(
+        &f,
+        Code::UnnamedIndicatorRow,
+        "K7",
+        "成果指標の項目名と区分が空欄の行に数値が入力されています（2個のセル、K7:L7）。この行は報告書に入っていません",
+    );
+}
+
+#[test]
+fn i308_furniture_not_read() {
+    // A title line of the office above the table.
+    let f = findings(&edited(|x| {
+        insert_cell(&x, 1, &inline_cell("M1", "（所管課記入用）"))
+    }));
+    one(
+        &f,
+        Code::FurnitureNotRead,
+        "M1",
+        "表題や見出しなど様式の記入「（所管課記入用）」など1個のセル（M1）は報告書に入っていません",
+    );
+}
+
+#[test]
+fn i309_swapped_rows() {
+    // 区分 says 実績 above 目標: the pair is read by its labels, not by position.
+    let f = findings(&edited(|x| {
+        let x = replace_cell(&x, "J5", &inline_cell("J5", "実績"));
+        replace_cell(&x, "J6", &inline_cell("J6", "目標"))
+    }));
+    one(
+        &f,
+        Code::SwappedRows,
+        "J5",
+        "区分の表示どおり、6行目を目標、5行目を実績として読みました（実績行が目標行より上にあります）",
+    );
+}
