@@ -66,8 +66,9 @@ pub enum Command {
         /// Output folder (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Top-right date of the first sheet (e.g. 令和2年7月).
-        #[arg(long)]
+        /// Top-right date of the first sheet: 令和n年m月 or R n/m (default: an Rn report is
+        /// dated 令和(n+1)年7月).
+        #[arg(long, value_parser = crate::layout::parse_date)]
         date: Option<String>,
         /// Top-right document number of the first sheet (e.g. 資料２).
         #[arg(long = "doc-no")]

@@ -17,6 +17,8 @@ pub(super) struct Formats {
     pub center_wrap: Format,
     /// The 大分類 / 小分類 headings.
     pub heading: Format,
+    /// The 大分類 line and the 小分類 heading in one cell, on two lines.
+    pub heading_lines: Format,
     /// The table header cells.
     pub header: Format,
     /// A derived rate (one decimal, △ for negatives).
@@ -53,7 +55,13 @@ impl Formats {
             text_wrap: input.clone().set_text_wrap().set_align(FormatAlign::Top),
             center: input.clone().set_align(FormatAlign::Center),
             center_wrap: input.clone().set_align(FormatAlign::Center).set_text_wrap(),
-            heading: font.set_font_size(layout.font.size + 2.0).set_bold(),
+            heading: font.clone().set_font_size(layout.font.size + 2.0).set_bold(),
+            heading_lines: font
+                .set_font_size(layout.font.size + 2.0)
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::VerticalCenter),
             header: locked
                 .clone()
                 .set_align(FormatAlign::Center)

@@ -5,6 +5,9 @@ use crate::layout::{col, Layout};
 use crate::model::Item;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
+/// Excel's largest row height in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
 /// The width of column `c` (Excel character units) from the layout.
 pub(super) fn column_width(layout: &Layout, c: u16) -> f64 {
     let w = &layout.widths;
@@ -59,15 +62,21 @@ pub(super) fn line_height(layout: &Layout) -> f64 {
     (layout.font.size * 1.5 * 4.0).ceil() / 4.0
 }
 
+/// Height in points of a heading row of `lines` lines (headings are 2 pt larger); 0 for none.
+pub(super) fn heading_height(layout: &Layout, lines: u32) -> f64 {
+    ((layout.font.size + 2.0) * 1.5 * 4.0).ceil() / 4.0 * f64::from(lines)
+}
+
 /// Row heights that show every wrapped text of a block: single-row texts (actions) set their
 /// row, 2-row indicator names their pair, whole-block texts (name, results, plan) the block.
+/// Returns the height of the block.
 pub(super) fn set_block_heights(
     ws: &mut Worksheet,
     row: u32,
     span: u32,
     item: &Item,
     layout: &Layout,
-) -> Result<(), XlsxError> {
+) -> Result<f64, XlsxError> {
     let line = line_height(layout);
     let need = |text: &str, c: u16| f64::from(wrapped_lines(text, column_width(layout, c))) * line;
     let mut heights = vec![line; span as usize];
@@ -94,11 +103,14 @@ pub(super) fn set_block_heights(
     ] {
         grow(0..span as usize, need(t.as_str(), c));
     }
+    let mut total = 0.0;
     for (r, h) in heights.iter().enumerate() {
-        // Quarter points keep the file stable and readable.
-        ws.set_row_height(row + r as u32, (h * 4.0).ceil() / 4.0)?;
+        // Quarter points keep the file stable and readable; Excel's limit is 409 pt a row.
+        let h = ((h * 4.0).ceil() / 4.0).min(MAX_ROW_HEIGHT);
+        ws.set_row_height(row + r as u32, h)?;
+        total += h;
     }
-    Ok(())
+    Ok(total)
 }
 
 #[cfg(test)]
