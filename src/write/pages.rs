@@ -60,9 +60,26 @@ pub(super) fn scale_and_capacity(layout: &Layout, hidden: &[u16]) -> (u16, f64) 
 
 /// The rows that start a new page. `capacity` is the height of one page; `repeated` the
 /// height of the header rows printed again at the top of every page after the first.
-/// Greedy: a page takes blocks while they fit; a heading never ends a page; a block taller
-/// than a page gets a page of its own (and is then split by the printer).
+/// A heading never ends a page, an item block is never split (one taller than a page gets a
+/// page of its own). The sheet takes as few pages as the blocks allow, and they are evened
+/// out: each page is filled up to the lowest height at which that many pages still suffice,
+/// so no last page is left holding one item.
 pub(super) fn plan(blocks: &[Block], capacity: f64, repeated: f64) -> Vec<u32> {
+    let fewest = greedy(blocks, capacity, repeated).len();
+    let (mut low, mut high) = (0.0, capacity);
+    for _ in 0..40 {
+        let mid = (low + high) / 2.0;
+        if greedy(blocks, mid, repeated).len() <= fewest {
+            high = mid;
+        } else {
+            low = mid;
+        }
+    }
+    greedy(blocks, high, repeated)
+}
+
+/// Breaks that fill each page with blocks while they fit in `capacity`.
+fn greedy(blocks: &[Block], capacity: f64, repeated: f64) -> Vec<u32> {
     let mut breaks = Vec::new();
     let mut used = 0.0;
     let mut i = 0;
@@ -167,10 +184,20 @@ mod tests {
             item(10, 30.0),
         ];
         // 20 + 50 + 50 = 120 fits; the heading at 8 would fit alone but not with its item.
-        assert_eq!(plan(&blocks, 130.0, 10.0), vec![8]);
+        assert_eq!(greedy(&blocks, 130.0, 10.0), vec![8]);
+        // Evened out, the two pages hold 70 and 10 + 50 + 50.
+        assert_eq!(plan(&blocks, 130.0, 10.0), vec![5]);
         assert_eq!(plan(&blocks, 1000.0, 10.0), Vec::<u32>::new());
         // The repeated header counts on the second page: 10 + 50 + 20 + 30 > 100.
         assert_eq!(plan(&blocks, 100.0, 10.0), vec![5, 8]);
+    }
+
+    #[test]
+    fn pages_are_evened_out_so_no_last_page_holds_one_item() {
+        let blocks: Vec<Block> = (0..10).map(|r| item(r, 10.0)).collect();
+        // Greedy would print 9 + 1; as few pages, evened out: 5 + 5.
+        assert_eq!(greedy(&blocks, 90.0, 0.0), vec![9]);
+        assert_eq!(plan(&blocks, 90.0, 0.0), vec![5]);
     }
 
     #[test]

@@ -321,7 +321,7 @@ impl<'a> SheetWriter<'a> {
             (col::EFFECT, h.effect.as_str()),
         ]
         .iter()
-        .map(|(c, t)| wrapped_lines(t, column_width(layout, *c)))
+        .map(|(c, t)| wrapped_lines(t, column_width(layout, *c), layout.font.size))
         .max()
         .unwrap_or(1)
         .max(2);
@@ -421,7 +421,7 @@ impl<'a> SheetWriter<'a> {
         let f = &ctx.f;
         let span = item.span() as u32;
         let whole = |c| Place::merged(row, c, span);
-        self.value(whole(col::NO), &item.no, f.number(0), &f.center)?;
+        self.value(whole(col::NO), &item.no, &f.center, &f.center)?;
         self.text(whole(col::NAME), &item.name, &f.text_wrap)?;
         self.text(whole(col::STATUS), &item.status, &f.center_wrap)?;
         self.text(whole(col::GRADE), &item.grade, &f.center)?;
@@ -449,7 +449,8 @@ impl<'a> SheetWriter<'a> {
                     } else {
                         &blank
                     };
-                    self.text(Place::cell(row + r, c), cell, &f.center)?;
+                    let fmt = if c >= col::BASE { &f.right } else { &f.center };
+                    self.text(Place::cell(row + r, c), cell, fmt)?;
                 }
             }
         }
@@ -482,23 +483,23 @@ impl<'a> SheetWriter<'a> {
         )?;
         self.text(Place::cell(top, col::KUBUN), &ind.target_label, &f.center)?;
         self.text(Place::cell(lower, col::KUBUN), &ind.actual_label, &f.center)?;
-        self.value(Place::cell(top, col::BASE), &ind.base, num, &f.center)?;
+        self.value(Place::cell(top, col::BASE), &ind.base, num, &f.right)?;
         self.value(
             Place::cell(lower, col::BASE),
             &ind.base_again,
             num,
-            &f.center,
+            &f.right,
         )?;
         for y in 0..5u16 {
             let (t, a) = (&ind.targets[y as usize], &ind.actuals[y as usize]);
-            self.value(Place::cell(top, col::YEARS + y), t, num, &f.center)?;
-            self.value(Place::cell(lower, col::YEARS + y), a, num, &f.center)?;
+            self.value(Place::cell(top, col::YEARS + y), t, num, &f.right)?;
+            self.value(Place::cell(lower, col::YEARS + y), a, num, &f.right)?;
         }
         self.value(
             Place::cell(top, col::TOTAL),
             &ind.target_total,
             num,
-            &f.center,
+            &f.right,
         )?;
         match &ind.recalculated {
             Some(d) => self.derived(top, ind, d),
@@ -507,7 +508,7 @@ impl<'a> SheetWriter<'a> {
                     Place::cell(lower, col::TOTAL),
                     &ind.actual_total,
                     num,
-                    &f.center,
+                    &f.right,
                 )?;
                 let rest = [
                     (col::EFFECT, &ind.effect, num),
@@ -515,7 +516,7 @@ impl<'a> SheetWriter<'a> {
                     (col::RATE_TOTAL, &ind.rate_total, &f.rate),
                 ];
                 for (c, field, fmt) in rest {
-                    self.value(Place::merged(top, c, 2), field, fmt, &f.center)?;
+                    self.value(Place::merged(top, c, 2), field, fmt, &f.right)?;
                 }
                 Ok(())
             }
@@ -550,8 +551,8 @@ impl<'a> SheetWriter<'a> {
                 self.formula(rate_total, &rate, d.rate_total, &f.rate, &ind.rate_total)?;
             }
             _ => {
-                self.value(total, &ind.actual_total, dnum, &f.center)?;
-                self.value(rate_total, &ind.rate_total, &f.rate, &f.center)?;
+                self.value(total, &ind.actual_total, dnum, &f.right)?;
+                self.value(rate_total, &ind.rate_total, &f.rate, &f.right)?;
             }
         }
         Ok(())
