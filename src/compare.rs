@@ -335,7 +335,7 @@ mod tests {
         let new = "・採用計画、組織体系の見直しに係る調査、聞き取りの実施と結果の分析";
         assert_eq!(
             char_diff(old, new),
-            "「…る調査、ヒアリングの実施…」→「…る調査、聞き取りの実施…」"
+            "「…る調査、ヒアリングの実施と…」→「…る調査、聞き取りの実施と…」"
         );
     }
 
@@ -354,7 +354,7 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(
             (d[0].field.as_str(), d[0].diff.as_deref()),
-            ("実施計画", Some("職員の人材育成{+と登用+}"))
+            ("実施計画", Some("「職員の人材育成」→「職員の人材育成と登用」"))
         );
         assert_eq!(d[1].field, "R1実績");
         assert_eq!(d[1].indicator.as_deref(), Some("研修参加率（％）"));

@@ -186,7 +186,11 @@ impl<'a> SheetWriter<'a> {
                 .join("\n")
         });
         let text = match (ci, major, minor) {
-            (_, _, None) => return Ok(0),
+            (_, _, None) => {
+                // The row stays (blank), as a table without a heading always had it.
+                *row += 1;
+                return Ok(0);
+            }
             (0, _, Some(m)) | (_, None, Some(m)) => m,
             (_, Some(major), Some(m)) => format!("{major}\n{m}"),
         };
