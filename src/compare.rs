@@ -203,6 +203,19 @@ fn item_key(sheet: &Sheet, item: &Item) -> ItemKey {
     }
 }
 
+/// A sheet text as compared: a 小分類 heading without the 大分類 line the report prints in
+/// the same cell (the line is the layout's, not the department's text).
+fn heading_text(text: &str) -> String {
+    if text.contains("小分類") {
+        text.lines()
+            .filter(|l| !l.contains("大分類"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        text.to_string()
+    }
+}
+
 fn sheet_texts(sheet: &Sheet) -> Vec<(String, &TextField)> {
     let mut v = vec![
         ("大分類".to_string(), &sheet.heading),
@@ -231,9 +244,10 @@ pub fn compare_reports(old: &Report, new: &Report) -> Vec<Difference> {
         for (i, (field, t)) in sheet_texts(sheet).into_iter().enumerate() {
             let o = before_texts
                 .get(i)
-                .map(|(_, t)| t.as_str())
+                .map(|(_, t)| heading_text(t.as_str()))
                 .unwrap_or_default();
-            if o != t.as_str() {
+            let n = heading_text(t.as_str());
+            if o != n {
                 let at =
                     t.at.as_ref()
                         .or(before_texts.get(i).and_then(|(_, t)| t.at.as_ref()));
@@ -243,9 +257,9 @@ pub fn compare_reports(old: &Report, new: &Report) -> Vec<Difference> {
                     item: None,
                     indicator: None,
                     field,
-                    old: o.to_string(),
-                    new: t.as_str().to_string(),
-                    diff: Some(char_diff(o, t.as_str())),
+                    diff: Some(char_diff(&o, &n)),
+                    old: o,
+                    new: n,
                 });
             }
         }
@@ -354,7 +368,10 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(
             (d[0].field.as_str(), d[0].diff.as_deref()),
-            ("実施計画", Some("「職員の人材育成」→「職員の人材育成と登用」"))
+            (
+                "実施計画",
+                Some("「職員の人材育成」→「職員の人材育成と登用」")
+            )
         );
         assert_eq!(d[1].field, "R1実績");
         assert_eq!(d[1].indicator.as_deref(), Some("研修参加率（％）"));

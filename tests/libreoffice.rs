@@ -173,18 +173,20 @@ fn libreoffice_prints_a3_landscape_pages() {
             .collect();
         let items = sheet["items"].as_array().unwrap();
         for b in &breaks {
-            let inside = items.iter().find(|i| {
-                i["first"].as_u64().unwrap() <= *b && *b < i["last"].as_u64().unwrap()
-            });
-            assert!(inside.is_none(), "{name}: break after row {b} splits {inside:?}");
+            let inside = items
+                .iter()
+                .find(|i| i["first"].as_u64().unwrap() <= *b && *b < i["last"].as_u64().unwrap());
+            assert!(
+                inside.is_none(),
+                "{name}: break after row {b} splits {inside:?}"
+            );
         }
         pages.push(Vec::new());
         for item in items {
             let first = item["first"].as_u64().unwrap();
-            while pages.len() < sheet["first_page"].as_u64().unwrap() as usize + breaks
-                .iter()
-                .filter(|b| **b < first)
-                .count()
+            while pages.len()
+                < sheet["first_page"].as_u64().unwrap() as usize
+                    + breaks.iter().filter(|b| **b < first).count()
             {
                 pages.push(Vec::new());
             }
@@ -227,7 +229,14 @@ fn libreoffice_prints_a3_landscape_pages() {
                 .map(String::from)
         })
         .collect();
-    let shorts = ["１組織・人材", "２業務の見直し", "３歳出・歳入", "３歳出・歳入", "３歳出・歳入", "４協働の推進"];
+    let shorts = [
+        "１組織・人材",
+        "２業務の見直し",
+        "３歳出・歳入",
+        "３歳出・歳入",
+        "３歳出・歳入",
+        "４協働の推進",
+    ];
     let expected: Vec<String> = shorts
         .iter()
         .enumerate()
@@ -237,9 +246,9 @@ fn libreoffice_prints_a3_landscape_pages() {
     // The items each printed page shows (its № cells) are the designed page's.
     for (page, (text, want)) in pdftext.split('\u{c}').zip(&pages).enumerate() {
         for no in [want.first().unwrap(), want.last().unwrap()] {
-            let shown = text.lines().any(|l| {
-                l.split_whitespace().next() == Some(no.to_string().as_str())
-            });
+            let shown = text
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(no.to_string().as_str()));
             assert!(shown, "page {}: № {no} not printed\n{text}", page + 1);
         }
     }

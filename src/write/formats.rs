@@ -62,7 +62,10 @@ impl Formats {
             center: input.clone().set_align(FormatAlign::Center),
             center_wrap: input.clone().set_align(FormatAlign::Center).set_text_wrap(),
             right: input.clone().set_align(FormatAlign::Right).set_indent(1),
-            heading: font.clone().set_font_size(layout.font.size + 2.0).set_bold(),
+            heading: font
+                .clone()
+                .set_font_size(layout.font.size + 2.0)
+                .set_bold(),
             heading_lines: font
                 .set_font_size(layout.font.size + 2.0)
                 .set_bold()

@@ -79,7 +79,8 @@ pub fn wrapped_lines(text: &str, width: f64, font_pt: f64) -> u32 {
                     used = 0;
                     // 追い出し: the character before comes down with a closing mark, and an
                     // opening bracket never stays at the end.
-                    let carry = prev.filter(|p| NO_LINE_START.contains(c) || NO_LINE_END.contains(*p));
+                    let carry =
+                        prev.filter(|p| NO_LINE_START.contains(c) || NO_LINE_END.contains(*p));
                     if let Some(p) = carry {
                         used = display_units(p.encode_utf8(&mut [0; 4]));
                     }

@@ -3,11 +3,9 @@
 //! 評価/達成状況 lists and the print setup.
 
 use super::formats::Formats;
-use super::heights::{
-    column_width, heading_height, line_height, set_block_heights, wrapped_lines,
-};
-use super::pages::{print_setup, Block, PrintPlan};
+use super::heights::{column_width, heading_height, line_height, set_block_heights, wrapped_lines};
 use super::notes::Notes;
+use super::pages::{print_setup, Block, PrintPlan};
 use super::{to_f64, WriteOptions};
 use crate::calc::formulas::indicator_formulas;
 use crate::calc::input_decimals;
