@@ -220,3 +220,42 @@ fn same_input_gives_identical_bytes() {
     let two = std::fs::read(dir.path().join("two/report.xlsx")).unwrap();
     assert!(one == two, "report.xlsx differs between two runs");
 }
+
+#[test]
+fn the_date_follows_the_report_year_and_a_western_date_is_refused() {
+    let dir = report();
+    // Next cycle's department workbook (R2), filled as it comes back, reported as R2.
+    Run::new(dir.path())
+        .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
+        .ok();
+    let ran = Run::new(dir.path())
+        .args(&["report", "r2.xlsx", "--out", "r2"])
+        .completes();
+    assert!(
+        ran.stdout.contains("表紙の日付: 令和3年7月"),
+        "{}",
+        ran.stdout
+    );
+    let facts = facts(&dir.path().join("r2/report.xlsx"));
+    assert_eq!(facts["sheets"][0]["values"]["W1"], "令和3年7月");
+    // The R1 sample keeps the city's 令和2年7月; R n/m is the short form of --date.
+    let r1 = facts_of_report(dir.path(), &["--date", "R3/8"]);
+    assert_eq!(r1["sheets"][0]["values"]["W1"], "令和3年8月");
+    let refused = Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "x", "--date", "2021/7"])
+        .fails(2);
+    assert!(
+        refused.stderr.contains("「令和n年m月」（または R n/m）"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!dir.path().join("x").exists());
+}
+
+/// The sample reported with `extra` options into `dir`/dated: its facts.
+fn facts_of_report(dir: &Path, extra: &[&str]) -> Json {
+    let mut args = vec!["report", "mine-r1.xlsx", "--out", "dated"];
+    args.extend_from_slice(extra);
+    Run::new(dir).args(&args).ok();
+    facts(&dir.join("dated/report.xlsx"))
+}

@@ -189,6 +189,16 @@ mod tests {
     }
 
     #[test]
+    fn a_row_is_never_taller_than_excel_allows() {
+        let layout = Layout::builtin();
+        let mut item = Item::default();
+        item.results.text = Some("長い年度実績の文章。".repeat(400));
+        let mut ws = Worksheet::new();
+        let height = set_block_heights(&mut ws, 0, 1, &item, &layout).unwrap();
+        assert_eq!(height, MAX_ROW_HEIGHT);
+    }
+
+    #[test]
     fn wrapped_text_gets_room_above_and_below() {
         let layout = Layout::builtin();
         assert_eq!(text_height(&layout, 1), 15.0);
