@@ -205,7 +205,7 @@ fn item_key(sheet: &Sheet, item: &Item) -> ItemKey {
 
 /// A sheet text as compared: a 小分類 heading without the 大分類 line the report prints in
 /// the same cell (the line is the layout's, not the department's text).
-fn heading_text(text: &str) -> String {
+pub fn heading_text(text: &str) -> String {
     if text.contains("小分類") {
         text.lines()
             .filter(|l| !l.contains("大分類"))
@@ -340,6 +340,13 @@ pub fn char_diff(old: &str, new: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::Indicator;
+
+    #[test]
+    fn a_heading_is_compared_without_the_major_line_printed_above_it() {
+        let printed = "大分類１ 組織・人材マネジメントの見直し\n＜小分類2 人材育成・人材登用＞";
+        assert_eq!(heading_text(printed), "＜小分類2 人材育成・人材登用＞");
+        assert_eq!(heading_text("大分類１ 組織"), "大分類１ 組織");
+    }
 
     #[test]
     fn text_changes_read_old_then_new() {
