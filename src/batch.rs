@@ -3,7 +3,7 @@
 //! file that adds nothing, a plan item missing from every input); the per-input file names of
 //! `--split`; and the progress bar shown while a batch is read.
 
-use crate::compare::compare_items;
+use crate::compare::{compare_items, heading_text};
 use crate::finding::{Code, Finding, Location};
 use crate::model::{Item, Report, Section, Sheet};
 use crate::value::squash;
@@ -120,13 +120,14 @@ fn sheet_slot(merged: &mut Report, sheet: &Sheet) -> usize {
     si
 }
 
-/// The index of the 小分類 with `section`'s heading in `sheet` (added, empty, if new).
+/// The index of the 小分類 with `section`'s heading in `sheet` (added, empty, if new). A
+/// heading carrying the 大分類 line (as our report and template print it) is the same 小分類.
 fn section_slot(sheet: &mut Sheet, section: &Section) -> usize {
-    let key = squash(section.heading.as_str());
+    let key = squash(&heading_text(section.heading.as_str()));
     match sheet
         .sections
         .iter()
-        .position(|s| squash(s.heading.as_str()) == key)
+        .position(|s| squash(&heading_text(s.heading.as_str())) == key)
     {
         Some(ci) => ci,
         None => {

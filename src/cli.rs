@@ -82,8 +82,8 @@ pub enum Command {
         /// 出力先フォルダー（なければ作ります）
         #[arg(long, value_name = "フォルダー")]
         out: PathBuf,
-        /// 1枚目右上の日付（例: 令和2年7月）
-        #[arg(long, value_name = "日付")]
+        /// 1枚目右上の日付: 令和n年m月 または R n/m（既定: Rn 年度の報告書は 令和(n+1)年7月）
+        #[arg(long, value_name = "日付", value_parser = crate::layout::parse_date)]
         date: Option<String>,
         /// 1枚目右上の資料番号（例: 資料２）
         #[arg(long = "doc-no", value_name = "番号")]

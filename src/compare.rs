@@ -203,6 +203,19 @@ fn item_key(sheet: &Sheet, item: &Item) -> ItemKey {
     }
 }
 
+/// A sheet text as compared: a 小分類 heading without the 大分類 line the report prints in
+/// the same cell (the line is the layout's, not the department's text).
+pub fn heading_text(text: &str) -> String {
+    if text.contains("小分類") {
+        text.lines()
+            .filter(|l| !l.contains("大分類"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        text.to_string()
+    }
+}
+
 fn sheet_texts(sheet: &Sheet) -> Vec<(String, &TextField)> {
     let mut v = vec![
         ("大分類".to_string(), &sheet.heading),
@@ -231,9 +244,10 @@ pub fn compare_reports(old: &Report, new: &Report) -> Vec<Difference> {
         for (i, (field, t)) in sheet_texts(sheet).into_iter().enumerate() {
             let o = before_texts
                 .get(i)
-                .map(|(_, t)| t.as_str())
+                .map(|(_, t)| heading_text(t.as_str()))
                 .unwrap_or_default();
-            if o != t.as_str() {
+            let n = heading_text(t.as_str());
+            if o != n {
                 let at =
                     t.at.as_ref()
                         .or(before_texts.get(i).and_then(|(_, t)| t.at.as_ref()));
@@ -243,9 +257,9 @@ pub fn compare_reports(old: &Report, new: &Report) -> Vec<Difference> {
                     item: None,
                     indicator: None,
                     field,
-                    old: o.to_string(),
-                    new: t.as_str().to_string(),
-                    diff: Some(char_diff(o, t.as_str())),
+                    diff: Some(char_diff(&o, &n)),
+                    old: o,
+                    new: n,
                 });
             }
         }
@@ -265,34 +279,61 @@ pub fn compare_reports(old: &Report, new: &Report) -> Vec<Difference> {
     out
 }
 
-/// A character-level diff ("[-勢-]{+績+}"), graphemes as units, neighbouring changes merged.
+/// A text change as a clerk reads it: 「旧」→「新」. Short texts are shown whole; in a long text
+/// each changed run is shown with a few characters around it (…), runs joined by 「、」.
 pub fn char_diff(old: &str, new: &str) -> String {
-    let diff = TextDiff::from_graphemes(old, new);
-    let mut out = String::new();
-    let mut pending_del = String::new();
-    let mut pending_ins = String::new();
-    let flush = |out: &mut String, del: &mut String, ins: &mut String| {
-        if !del.is_empty() {
-            out.push_str(&format!("[-{del}-]"));
-            del.clear();
-        }
-        if !ins.is_empty() {
-            out.push_str(&format!("{{+{ins}+}}"));
-            ins.clear();
-        }
-    };
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            ChangeTag::Equal => {
-                flush(&mut out, &mut pending_del, &mut pending_ins);
-                out.push_str(change.value());
-            }
-            ChangeTag::Delete => pending_del.push_str(change.value()),
-            ChangeTag::Insert => pending_ins.push_str(change.value()),
-        }
+    const WHOLE: usize = 30;
+    const CONTEXT: usize = 4;
+    if old.chars().count() <= WHOLE && new.chars().count() <= WHOLE {
+        return format!("「{old}」→「{new}」");
     }
-    flush(&mut out, &mut pending_del, &mut pending_ins);
-    out
+    let diff = TextDiff::from_graphemes(old, new);
+    let changes: Vec<(ChangeTag, &str)> = diff
+        .iter_all_changes()
+        .map(|c| (c.tag(), c.value()))
+        .collect();
+    let equal = |i: usize| changes[i].0 == ChangeTag::Equal;
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < changes.len() {
+        if equal(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < changes.len() && !equal(i) {
+            i += 1;
+        }
+        let before: Vec<&str> = changes[..start]
+            .iter()
+            .rev()
+            .take_while(|c| c.0 == ChangeTag::Equal)
+            .take(CONTEXT)
+            .map(|c| c.1)
+            .collect();
+        let before: String = before.into_iter().rev().collect();
+        let after: String = changes[i..]
+            .iter()
+            .take_while(|c| c.0 == ChangeTag::Equal)
+            .take(CONTEXT)
+            .map(|c| c.1)
+            .collect();
+        let side = |tag: ChangeTag| -> String {
+            changes[start..i]
+                .iter()
+                .filter(|c| c.0 == tag)
+                .map(|c| c.1)
+                .collect()
+        };
+        let lead = if before.is_empty() { "" } else { "…" };
+        let tail = if after.is_empty() { "" } else { "…" };
+        runs.push(format!(
+            "「{lead}{before}{}{after}{tail}」→「{lead}{before}{}{after}{tail}」",
+            side(ChangeTag::Delete),
+            side(ChangeTag::Insert)
+        ));
+    }
+    runs.join("、")
 }
 
 #[cfg(test)]
@@ -301,9 +342,22 @@ mod tests {
     use crate::model::Indicator;
 
     #[test]
-    fn char_diff_merges_neighbouring_changes() {
-        assert_eq!(char_diff("実勢", "実績"), "実[-勢-]{+績+}");
-        assert_eq!(char_diff("abcd", "axyd"), "a[-bc-]{+xy+}d");
+    fn a_heading_is_compared_without_the_major_line_printed_above_it() {
+        let printed = "大分類１ 組織・人材マネジメントの見直し\n＜小分類2 人材育成・人材登用＞";
+        assert_eq!(heading_text(printed), "＜小分類2 人材育成・人材登用＞");
+        assert_eq!(heading_text("大分類１ 組織"), "大分類１ 組織");
+    }
+
+    #[test]
+    fn text_changes_read_old_then_new() {
+        assert_eq!(char_diff("実勢", "実績"), "「実勢」→「実績」");
+        assert_eq!(char_diff("abc", ""), "「abc」→「」");
+        let old = "・採用計画、組織体系の見直しに係る調査、ヒアリングの実施と結果の分析";
+        let new = "・採用計画、組織体系の見直しに係る調査、聞き取りの実施と結果の分析";
+        assert_eq!(
+            char_diff(old, new),
+            "「…る調査、ヒアリングの実施と…」→「…る調査、聞き取りの実施と…」"
+        );
     }
 
     #[test]
@@ -321,7 +375,10 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert_eq!(
             (d[0].field.as_str(), d[0].diff.as_deref()),
-            ("実施計画", Some("職員の人材育成{+と登用+}"))
+            (
+                "実施計画",
+                Some("「職員の人材育成」→「職員の人材育成と登用」")
+            )
         );
         assert_eq!(d[1].field, "R1実績");
         assert_eq!(d[1].indicator.as_deref(), Some("研修参加率（％）"));

@@ -235,7 +235,7 @@ fn correct_kubun(
     }
 }
 
-/// Replaces a text with `new`; the reason ends with the character diff.
+/// Replaces a text with `new`; the reason ends with the change as 「旧」→「新」 (SPEC §6).
 fn correct_text(
     t: &mut TextField,
     at: Location,
@@ -246,7 +246,7 @@ fn correct_text(
 ) {
     let old = t.as_str().to_string();
     let mut c = Correction::new(at, field, old.clone(), new.to_string(), code, &[&old, new]);
-    c.finding.message = format!("{}（差分: {}）", c.finding.message, char_diff(&old, new));
+    c.finding.message = format!("{}（{}）", c.finding.message, char_diff(&old, new));
     out.push(c);
     t.text = Some(new.to_string());
 }

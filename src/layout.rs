@@ -146,8 +146,9 @@ pub struct Font {
 /// Print setup and page texts.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Print {
-    /// Top-right date of the first sheet.
-    pub date: String,
+    /// Top-right date of the first sheet; without it the report year's (see [`report_date`]).
+    #[serde(default)]
+    pub date: Option<String>,
     /// Top-right document number of the first sheet.
     pub doc_no: String,
     /// Footer; `{short}` is replaced by the section's short title.
@@ -190,7 +191,8 @@ impl Default for Lists {
     }
 }
 
-/// One 大分類: its sheet name, title, footer short title and first page number.
+/// One 大分類: its sheet name, title and footer short title. (Its first page number follows
+/// the pages laid out before it; a `first_page` key of an older layout file is ignored.)
 #[derive(Clone, Debug, Deserialize)]
 pub struct SectionLayout {
     /// 大分類 number.
@@ -201,8 +203,6 @@ pub struct SectionLayout {
     pub title: String,
     /// Short title in the footer.
     pub short: String,
-    /// Page number of the sheet's first page.
-    pub first_page: u16,
 }
 
 /// The whole layout file.
@@ -253,6 +253,44 @@ impl Layout {
     }
 }
 
+/// The date a report of plan year R`year` is printed with, as the seed dates its R1 report:
+/// 令和(n+1)年7月.
+pub fn report_date(year: u8) -> String {
+    format!("令和{}年7月", u32::from(year) + 1)
+}
+
+/// Checks a `--date`: 「令和n年m月」 (元 and full-width digits accepted) or 「R n/m」, given
+/// back as 「令和n年m月」.
+///
+/// # Errors
+/// A message in Japanese for anything else (「2021/7」 is refused: the report uses 令和).
+pub fn parse_date(s: &str) -> std::result::Result<String, String> {
+    let t = squash(s);
+    let t = t.replace("元", "1");
+    let (year, month) = if let Some(rest) = t.strip_prefix("令和") {
+        rest.strip_suffix('月')
+            .and_then(|r| r.split_once('年'))
+            .unwrap_or(("", ""))
+    } else if let Some(rest) = t.strip_prefix(['R', 'r']) {
+        rest.split_once('/').unwrap_or(("", ""))
+    } else {
+        ("", "")
+    };
+    let number = |x: &str| {
+        x.parse::<u32>()
+            .ok()
+            .filter(|_| x.chars().all(|c| c.is_ascii_digit()))
+    };
+    match (number(year), number(month)) {
+        (Some(y), Some(m)) if (1..=99).contains(&y) && (1..=12).contains(&m) => {
+            Ok(format!("令和{y}年{m}月"))
+        }
+        _ => Err(format!(
+            "日付は「令和n年m月」（または R n/m）で書いてください（例: 令和2年7月、R2/7）: {s}"
+        )),
+    }
+}
+
 /// True if `label` equals one of `variants` after normalisation.
 pub fn matches(label: &str, variants: &[String]) -> bool {
     let l = squash(label);
@@ -270,5 +308,29 @@ mod tests {
         assert!(matches("２９\n基準", &l.labels.base));
         assert!(matches("Ｎｏ", &l.labels.no));
         assert!(matches("№", &l.labels.no));
+        assert_eq!(l.print.date, None);
+    }
+
+    #[test]
+    fn a_report_is_dated_july_of_the_next_reiwa_year() {
+        assert_eq!(report_date(1), "令和2年7月");
+        assert_eq!(report_date(2), "令和3年7月");
+    }
+
+    #[test]
+    fn date_accepts_reiwa_and_r_forms_and_refuses_the_rest() {
+        for (s, want) in [
+            ("令和3年7月", "令和3年7月"),
+            ("令和３年７月", "令和3年7月"),
+            ("令和元年12月", "令和1年12月"),
+            ("R3/7", "令和3年7月"),
+            ("R 3/7", "令和3年7月"),
+            ("Ｒ３/７", "令和3年7月"),
+        ] {
+            assert_eq!(parse_date(s).as_deref(), Ok(want), "{s}");
+        }
+        for s in ["2021/7", "令和3年", "R3/13", "3年7月", "令和3年7月1日", ""] {
+            assert!(parse_date(s).unwrap_err().contains("令和n年m月"), "{s}");
+        }
     }
 }

@@ -159,19 +159,10 @@ pub fn differences_text(diffs: &[Difference]) -> String {
                 s.replace('\n', "⏎")
             }
         };
-        let long = |s: &str| s.chars().count() > 30 || s.contains('\n');
         let at = format!("{}!{cell}{item}{ind} {}", d.sheet, d.field);
         match &d.diff {
-            // A long text shows only its character diff, not both versions in full.
-            Some(diff) if long(&d.old) || long(&d.new) => {
-                out.push_str(&format!("{at}（差分）: {}\n", show(diff)));
-            }
-            Some(diff) => out.push_str(&format!(
-                "{at}: {} → {}（差分: {}）\n",
-                show(&d.old),
-                show(&d.new),
-                show(diff)
-            )),
+            // A text change reads 「旧」→「新」 (a long text: its changed runs only).
+            Some(diff) => out.push_str(&format!("{at}: {}\n", diff.replace('\n', "⏎"))),
             None => out.push_str(&format!("{at}: {} → {}\n", show(&d.old), show(&d.new))),
         }
     }

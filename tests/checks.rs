@@ -324,7 +324,7 @@ fn w210_kubun_typo() {
     assert_finding(
         only(&f, Code::KubunTypo),
         "J6",
-        "区分「実勢」を「実績」に修正しました（差分: 実[-勢-]{+績+}）",
+        "区分「実勢」を「実績」に修正しました（「実勢」→「実績」）",
     );
 }
 
@@ -385,7 +385,7 @@ fn i303_half_width_grade() {
     assert_finding(
         only(&f, Code::HalfWidthGrade),
         "V5",
-        "評価「C」を全角「Ｃ」に修正しました（差分: [-C-]{+Ｃ+}）",
+        "評価「C」を全角「Ｃ」に修正しました（「C」→「Ｃ」）",
     );
 }
 

@@ -149,24 +149,109 @@ fn libreoffice_prints_a3_landscape_pages() {
             (dims[1], dims[2])
         })
         .collect();
-    // Each sheet's first page carries the layout's page number and short title (the seed's
-    // footers; 大分類3's title is our choice).
+    // The designed pages, read back with openpyxl: every manual break falls between items,
+    // pages are numbered on from sheet to sheet, a scale (not fit-to-page, which makes Excel
+    // ignore manual breaks), the 大分類 line above every 小分類 table.
+    let facts = Command::new("python3")
+        .arg(root().join("tests/py/page_facts.py"))
+        .arg(dir.path().join("out/report.xlsx"))
+        .output()
+        .expect("python3 runs");
+    assert!(facts.status.success(), "{:?}", text(&facts));
+    let facts: Json = serde_json::from_slice(&facts.stdout).unwrap();
+    let mut pages: Vec<Vec<u64>> = Vec::new();
+    for sheet in facts.as_array().unwrap() {
+        let name = sheet["sheet"].as_str().unwrap();
+        assert_eq!(sheet["fit"], false, "{name}");
+        assert!(sheet["scale"].as_u64().unwrap() >= 50, "{name}: {sheet}");
+        assert_eq!(sheet["first_page"], pages.len() as u64 + 1, "{name}");
+        let breaks: Vec<u64> = sheet["breaks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_u64().unwrap())
+            .collect();
+        let items = sheet["items"].as_array().unwrap();
+        for b in &breaks {
+            let inside = items
+                .iter()
+                .find(|i| i["first"].as_u64().unwrap() <= *b && *b < i["last"].as_u64().unwrap());
+            assert!(
+                inside.is_none(),
+                "{name}: break after row {b} splits {inside:?}"
+            );
+        }
+        pages.push(Vec::new());
+        for item in items {
+            let first = item["first"].as_u64().unwrap();
+            while pages.len()
+                < sheet["first_page"].as_u64().unwrap() as usize
+                    + breaks.iter().filter(|b| **b < first).count()
+            {
+                pages.push(Vec::new());
+            }
+            pages.last_mut().unwrap().push(item["no"].as_u64().unwrap());
+        }
+        for h in sheet["headings"].as_array().unwrap() {
+            let text = h["text"].as_str().unwrap();
+            let above = h["above"].as_str().unwrap_or("");
+            assert!(
+                text.contains("大分類") || above.contains("大分類"),
+                "{name}: no 大分類 line above {h}"
+            );
+        }
+    }
+    let span: Vec<(u64, u64)> = pages
+        .iter()
+        .map(|p| (*p.first().unwrap(), *p.last().unwrap()))
+        .collect();
+    // The seed prints 1–8, 9–20, 21–34, 35–45, 46–55, 56–63. 大分類3 takes the seed's three
+    // pages; where they break follows our row heights (evened out), not the city's.
+    assert_eq!(
+        span,
+        [(1, 8), (9, 20), (21, 31), (32, 43), (44, 55), (56, 63)],
+        "{pages:?}"
+    );
+    // LibreOffice prints exactly the designed pages (adds no break of its own), footers 1–6.
     let pdftext = Command::new("pdftotext")
+        .args(["-layout"])
         .arg(pdf_dir.join("report.pdf"))
         .arg("-")
         .output()
         .expect("pdftotext runs (poppler-utils)");
     let pdftext = String::from_utf8_lossy(&pdftext.stdout);
-    for footer in [
-        "1 実施計画進捗状況報告書【１組織・人材】",
-        "2 実施計画進捗状況報告書【２業務の見直し】",
-        "3 実施計画進捗状況報告書【３歳出・歳入】",
-        "6 実施計画進捗状況報告書【４協働の推進】",
-    ] {
-        assert!(pdftext.contains(footer), "footer {footer} not printed");
+    let footers: Vec<String> = pdftext
+        .split('\u{c}')
+        .filter_map(|page| {
+            page.lines()
+                .map(str::trim)
+                .find(|l| l.contains("実施計画進捗状況報告書【"))
+                .map(String::from)
+        })
+        .collect();
+    let shorts = [
+        "１組織・人材",
+        "２業務の見直し",
+        "３歳出・歳入",
+        "３歳出・歳入",
+        "３歳出・歳入",
+        "４協働の推進",
+    ];
+    let expected: Vec<String> = shorts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{} 実施計画進捗状況報告書【{s}】", i + 1))
+        .collect();
+    assert_eq!(footers, expected, "{pdftext}");
+    // The items each printed page shows (its № cells) are the designed page's.
+    for (page, (text, want)) in pdftext.split('\u{c}').zip(&pages).enumerate() {
+        for no in [want.first().unwrap(), want.last().unwrap()] {
+            let shown = text
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(no.to_string().as_str()));
+            assert!(shown, "page {}: № {no} not printed\n{text}", page + 1);
+        }
     }
-    // One page at least per sheet; no page count beyond that (fonts paginate differently).
-    assert!(sizes.len() >= 4, "{info}");
     for (w, h) in sizes {
         assert!(
             (w - 1190.55).abs() < 1.0 && (h - 841.89).abs() < 1.0,

@@ -82,7 +82,7 @@ fn check_json_and_findings_json_have_the_shape_of_spec_6() {
             "code": "W210", "severity": "warning", "file": "mine-r1.xlsx", "sheet": "大分類3",
             "cell": "J6", "item": 21,
             "indicator": "公共施設(ﾊｺﾓﾉ)の延床面積の減少面積累計(㎡)", "found": "実勢",
-            "message": "区分「実勢」を「実績」に修正しました（差分: 実[-勢-]{+績+}）"
+            "message": "区分「実勢」を「実績」に修正しました（「実勢」→「実績」）"
         })
     );
     let keys: Vec<(String, String, (u32, u32))> = rows

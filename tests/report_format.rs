@@ -57,6 +57,7 @@ fn report_reads_back_with_the_published_layout_and_print_setup() {
         "３歳出・歳入",
         "４協働の推進",
     ];
+    // First page numbers as laid out: 大分類3 prints on three pages (3–5).
     for ((s, short), first_page) in sheets.iter().zip(shorts).zip([1, 2, 3, 6]) {
         let name = s["name"].as_str().unwrap();
         // Every written cell is in the Japanese font (none falls back to Calibri).
@@ -71,12 +72,12 @@ fn report_reads_back_with_the_published_layout_and_print_setup() {
         assert!((w("B") - 22.0).abs() < 1.0, "{name} B {}", w("B"));
         assert!((w("W") - 42.0).abs() < 1.0, "{name} W {}", w("W"));
         assert!(w("W") > w("C") && w("C") > w("A"), "{name}");
-        // A3 (paperSize 8), landscape, one page wide and as many tall as needed.
+        // A3 (paperSize 8), landscape, at the scale that fits the width (fitting to pages
+        // would make Excel ignore the manual breaks).
         assert_eq!(s["paper_size"], 8, "{name}");
         assert_eq!(s["orientation"], "landscape", "{name}");
-        assert_eq!(s["fit_to_page"], true, "{name}");
-        assert!(s["fit_width"].is_null() || s["fit_width"] == 1, "{name}");
-        assert_eq!(s["fit_height"], 0, "{name}");
+        assert_eq!(s["fit_to_page"], false, "{name}");
+        assert_eq!(s["scale"], 61, "{name}");
         // The first table's two header rows repeat on every page.
         assert_eq!(s["print_title_rows"], "$3:$4", "{name}");
         assert!(
@@ -218,4 +219,43 @@ fn same_input_gives_identical_bytes() {
     let one = std::fs::read(dir.path().join("one/report.xlsx")).unwrap();
     let two = std::fs::read(dir.path().join("two/report.xlsx")).unwrap();
     assert!(one == two, "report.xlsx differs between two runs");
+}
+
+#[test]
+fn the_date_follows_the_report_year_and_a_western_date_is_refused() {
+    let dir = report();
+    // Next cycle's department workbook (R2), filled as it comes back, reported as R2.
+    Run::new(dir.path())
+        .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
+        .ok();
+    let ran = Run::new(dir.path())
+        .args(&["report", "r2.xlsx", "--out", "r2"])
+        .completes();
+    assert!(
+        ran.stdout.contains("表紙の日付: 令和3年7月"),
+        "{}",
+        ran.stdout
+    );
+    let facts = facts(&dir.path().join("r2/report.xlsx"));
+    assert_eq!(facts["sheets"][0]["values"]["W1"], "令和3年7月");
+    // The R1 sample keeps the city's 令和2年7月; R n/m is the short form of --date.
+    let r1 = facts_of_report(dir.path(), &["--date", "R3/8"]);
+    assert_eq!(r1["sheets"][0]["values"]["W1"], "令和3年8月");
+    let refused = Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "x", "--date", "2021/7"])
+        .fails(2);
+    assert!(
+        refused.stderr.contains("「令和n年m月」（または R n/m）"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!dir.path().join("x").exists());
+}
+
+/// The sample reported with `extra` options into `dir`/dated: its facts.
+fn facts_of_report(dir: &Path, extra: &[&str]) -> Json {
+    let mut args = vec!["report", "mine-r1.xlsx", "--out", "dated"];
+    args.extend_from_slice(extra);
+    Run::new(dir).args(&args).ok();
+    facts(&dir.join("dated/report.xlsx"))
 }

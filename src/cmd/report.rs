@@ -30,8 +30,13 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     let (shown, hidden) = new_findings(&outcome.findings, options.baseline.as_deref())?;
     let (e, w, i) = finding::counts(&shown);
     drop(shown);
+    let date = options
+        .date
+        .clone()
+        .or_else(|| settings.layout.print.date.clone())
+        .unwrap_or_else(|| crate::layout::report_date(outcome.year.number()));
     let write_options = write::WriteOptions {
-        date: options.date.clone(),
+        date: Some(date.clone()),
         doc_no: options.doc_no.clone(),
         history: correct::history(&outcome.history, &outcome.corrections),
     };
@@ -73,6 +78,7 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         outcome.year,
         outcome.corrections.len()
     );
+    text.push_str(&format!("表紙の日付: {date}（--date で変えられます）\n"));
     if options.baseline.is_some() {
         text.push_str(&format!("（--baseline にある既出の {hidden} 件は数えていません。findings.json にはすべて記録しています）\n"));
     }

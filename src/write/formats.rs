@@ -15,8 +15,13 @@ pub(super) struct Formats {
     pub center: Format,
     /// A bordered, centred cell that wraps.
     pub center_wrap: Format,
+    /// A text or "-" in a number column: right-aligned with the numbers' indent, so a typed
+    /// "-" lines up with a "-" a formula gives.
+    pub right: Format,
     /// The 大分類 / 小分類 headings.
     pub heading: Format,
+    /// The 大分類 line and the 小分類 heading in one cell, on two lines.
+    pub heading_lines: Format,
     /// The table header cells.
     pub header: Format,
     /// A derived rate (one decimal, △ for negatives).
@@ -43,9 +48,12 @@ impl Formats {
         } else {
             locked.clone()
         };
+        // Numbers keep a small indent from the right border.
         let number = |base: &Format, decimals: u32| {
             base.clone()
                 .set_num_format(layout.formats.for_decimals(decimals))
+                .set_align(FormatAlign::Right)
+                .set_indent(1)
         };
         Formats {
             plain: font.clone().set_align(FormatAlign::Right),
@@ -53,7 +61,17 @@ impl Formats {
             text_wrap: input.clone().set_text_wrap().set_align(FormatAlign::Top),
             center: input.clone().set_align(FormatAlign::Center),
             center_wrap: input.clone().set_align(FormatAlign::Center).set_text_wrap(),
-            heading: font.set_font_size(layout.font.size + 2.0).set_bold(),
+            right: input.clone().set_align(FormatAlign::Right).set_indent(1),
+            heading: font
+                .clone()
+                .set_font_size(layout.font.size + 2.0)
+                .set_bold(),
+            heading_lines: font
+                .set_font_size(layout.font.size + 2.0)
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::VerticalCenter),
             header: locked
                 .clone()
                 .set_align(FormatAlign::Center)
@@ -63,9 +81,10 @@ impl Formats {
             rate: locked
                 .clone()
                 .set_align(FormatAlign::Right)
+                .set_indent(1)
                 .set_num_format(&layout.formats.rate),
             numbers: [0, 1, 2, 3].map(|d| number(&input, d)),
-            derived: [0, 1, 2, 3].map(|d| number(&locked, d).set_align(FormatAlign::Right)),
+            derived: [0, 1, 2, 3].map(|d| number(&locked, d)),
         }
     }
 

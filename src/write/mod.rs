@@ -11,6 +11,7 @@ mod heights;
 mod history;
 mod notes;
 mod page_numbers;
+mod pages;
 mod sheet;
 
 pub use heights::{display_units, wrapped_lines};
@@ -131,12 +132,14 @@ fn build<S: Borrow<Sheet>>(
             .set_author("shinchoku")
             .set_creation_datetime(&created),
     );
+    // Each sheet's pages are numbered on from the pages of the sheets before it.
+    let mut first_page = 1;
     for (si, sheet) in sheets.into_iter().enumerate() {
         let sheet = sheet.borrow();
         let ws = workbook.add_worksheet();
         ws.set_name(&sheet.name).map_err(err)?;
-        SheetWriter::new(ws, ctx)
-            .sheet(si, sheet, options)
+        first_page += SheetWriter::new(ws, ctx)
+            .sheet(si, sheet, options, first_page)
             .map_err(err)?;
     }
     history::add_history_sheet(&mut workbook, &options.history, ctx.layout).map_err(err)?;

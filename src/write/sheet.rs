@@ -3,14 +3,15 @@
 //! 評価/達成状況 lists and the print setup.
 
 use super::formats::Formats;
-use super::heights::{column_width, line_height, set_block_heights, wrapped_lines};
+use super::heights::{column_width, heading_height, line_height, set_block_heights, wrapped_lines};
 use super::notes::Notes;
+use super::pages::{print_setup, Block, PrintPlan};
 use super::{to_f64, WriteOptions};
 use crate::calc::formulas::indicator_formulas;
 use crate::calc::input_decimals;
-use crate::layout::{col, Layout};
+use crate::layout::{col, report_date, Layout};
 use crate::model::{
-    a1, CellRef, Derived, Field, Figure, Found, Indicator, Item, Sheet, TextField, Year,
+    a1, CellRef, Derived, Field, Figure, Found, Indicator, Item, Section, Sheet, TextField, Year,
 };
 use crate::value::Value;
 use rust_xlsxwriter::{
@@ -70,13 +71,15 @@ impl<'a> SheetWriter<'a> {
         SheetWriter { ws, ctx }
     }
 
-    /// Writes `sheet` (the `index`-th of the workbook).
+    /// Writes `sheet` (the `index`-th of the workbook), its pages numbered from
+    /// `first_page`; returns the number of pages it prints on.
     pub fn sheet(
         &mut self,
         index: usize,
         sheet: &Sheet,
         options: &WriteOptions,
-    ) -> Result<(), XlsxError> {
+        first_page: u16,
+    ) -> Result<u16, XlsxError> {
         let ctx = self.ctx;
         let (layout, f) = (ctx.layout, &ctx.f);
         for c in col::NO..=col::PLAN {
@@ -86,28 +89,36 @@ impl<'a> SheetWriter<'a> {
         let heading = sheet.heading.text.clone().or_else(|| {
             section_layout.map(|s| format!("大分類{} {}", fullwidth_digits(s.no), s.title))
         });
-        if let Some(h) = heading {
+        if let Some(h) = &heading {
             self.ws
                 .write_string_with_format(0, col::NO, h, &f.heading)?;
+            self.ws.set_row_height(0, heading_height(layout, 1))?;
         }
         if self.ctx.kind == Kind::Report {
             self.date_and_number(index, sheet, options)?;
         }
+        let mut blocks = vec![Block {
+            row: 0,
+            height: heading_height(layout, 1),
+            keep_with_next: true,
+        }];
         let mut row: u32 = 1;
         let mut first_header = None;
         let mut item_rows = Vec::new();
         let mut any_middle_years = false;
         for (ci, section) in sheet.sections.iter().enumerate() {
-            if ci > 0 {
-                row += 1;
-            }
-            if let Some(h) = &section.heading.text {
-                self.ws
-                    .write_string_with_format(row, col::NO, h, &f.heading)?;
-            }
-            row += 1;
-            self.header(row)?;
-            first_header.get_or_insert(row);
+            let top = row;
+            let lines = self.section_heading(&mut row, ci, heading.as_deref(), section)?;
+            let header = self.header(row)?;
+            blocks.push(Block {
+                // A page break goes before the heading, never before the blank row above it.
+                row: if ci > 0 { top + 1 } else { top },
+                height: f64::from(row - top - u32::from(lines > 0)) * line_height(layout)
+                    + heading_height(layout, lines)
+                    + header,
+                keep_with_next: true,
+            });
+            first_header.get_or_insert((row, header));
             row += 2;
             for item in &section.items {
                 any_middle_years |= item.indicators.iter().any(|ind| {
@@ -116,26 +127,88 @@ impl<'a> SheetWriter<'a> {
                     })
                 });
                 item_rows.push(row);
-                row = self.item(row, item)?;
+                let (next, height) = self.item(row, item)?;
+                blocks.push(Block {
+                    row,
+                    height,
+                    keep_with_next: false,
+                });
+                row = next;
             }
         }
+        let mut hidden = Vec::new();
         if !any_middle_years {
             for y in 1..4 {
                 if y != self.ctx.year.index() {
                     self.ws.set_column_hidden(col::YEARS + y as u16)?;
+                    hidden.push(col::YEARS + y as u16);
                 }
             }
         }
         self.validations(&item_rows)?;
-        self.print_setup(sheet, first_header, row)?;
+        let print = PrintPlan {
+            short: section_layout.map(|s| s.short.as_str()),
+            first_header,
+            end_row: row,
+            first_page,
+            hidden: &hidden,
+            blocks: &blocks,
+        };
+        let pages = print_setup(self.ws, layout, &print)?;
         if self.ctx.kind == Kind::Template {
             self.ws.protect();
         }
-        Ok(())
+        Ok(pages)
     }
 
-    /// The top-right date and document number: `--date`/`--doc-no`, else the sheet's own,
-    /// else (first sheet only) the layout's.
+    /// The 小分類 heading at `row` (after a blank row from the second table on), with the
+    /// 大分類 line `major` above it in the same cell, as the city prints every table; moves
+    /// `row` to the table header and returns the lines written (0 without a heading).
+    fn section_heading(
+        &mut self,
+        row: &mut u32,
+        ci: usize,
+        major: Option<&str>,
+        section: &Section,
+    ) -> Result<u32, XlsxError> {
+        let f = &self.ctx.f;
+        if ci > 0 {
+            self.ws.set_row_height(*row, line_height(self.ctx.layout))?;
+            *row += 1;
+        }
+        // A heading read back from our own report carries the 大分類 line already.
+        let minor: Option<String> = section.heading.text.as_ref().map(|h| {
+            h.lines()
+                .filter(|l| !l.contains("大分類"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        let text = match (ci, major, minor) {
+            (_, _, None) => {
+                // The row stays (blank), as a table without a heading always had it.
+                *row += 1;
+                return Ok(0);
+            }
+            (0, _, Some(m)) | (_, None, Some(m)) => m,
+            (_, Some(major), Some(m)) => format!("{major}\n{m}"),
+        };
+        let lines = text.lines().count().max(1) as u32;
+        self.ws
+            .set_row_height(*row, heading_height(self.ctx.layout, lines))?;
+        if lines > 1 {
+            self.ws
+                .merge_range(*row, col::NO, *row, col::PLAN, &text, &f.heading_lines)?;
+        } else {
+            self.ws
+                .write_string_with_format(*row, col::NO, text, &f.heading)?;
+        }
+        *row += 1;
+        Ok(lines)
+    }
+
+    /// The top-right date (first sheet only): `--date`, else the layout's, else the report
+    /// year's (Rn → 令和(n+1)年7月), never the input's (a reused workbook carries last year's).
+    /// The document number: `--doc-no`, else the sheet's own, else (first sheet) the layout's.
     fn date_and_number(
         &mut self,
         index: usize,
@@ -144,15 +217,15 @@ impl<'a> SheetWriter<'a> {
     ) -> Result<(), XlsxError> {
         let ctx = self.ctx;
         let (layout, f) = (ctx.layout, &ctx.f);
-        let date = options.date.clone().or_else(|| sheet.date.text.clone());
         let doc_no = options.doc_no.clone().or_else(|| sheet.doc_no.text.clone());
         let (date, doc_no) = if index == 0 {
+            let date = options.date.clone().or_else(|| layout.print.date.clone());
             (
-                Some(date.unwrap_or_else(|| layout.print.date.clone())),
+                Some(date.unwrap_or_else(|| report_date(ctx.year.number()))),
                 Some(doc_no.unwrap_or_else(|| layout.print.doc_no.clone())),
             )
         } else {
-            (date, doc_no)
+            (None, doc_no)
         };
         if let Some(d) = date {
             self.ws
@@ -194,38 +267,9 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
-    /// A3 landscape, one page wide, the first table's header rows on every page, margins, the
-    /// footer with the section's short title and the sheet's first page number, the print area.
-    fn print_setup(
-        &mut self,
-        sheet: &Sheet,
-        first_header: Option<u32>,
-        end_row: u32,
-    ) -> Result<(), XlsxError> {
-        let ws = &mut *self.ws;
-        let p = &self.ctx.layout.print;
-        ws.set_paper_size(p.paper);
-        ws.set_landscape();
-        ws.set_print_fit_to_pages(1, 0);
-        let [left, right, top, bottom, header, footer] = p.margins;
-        ws.set_margins(left, right, top, bottom, header, footer);
-        if let Some(h) = first_header {
-            ws.set_repeat_rows(h, h + 1)?;
-        }
-        if let Some(s) = self
-            .ctx
-            .layout
-            .section_for(&sheet.name, sheet.heading.as_str())
-        {
-            ws.set_footer(format!("&C{}", p.footer.replace("{short}", &s.short)));
-            ws.set_print_first_page_number(s.first_page);
-        }
-        ws.set_print_area(0, col::NO, end_row.max(1) - 1, col::PLAN)?;
-        Ok(())
-    }
-
     /// The two header rows at `row` and `row + 1`.
-    fn header(&mut self, row: u32) -> Result<(), XlsxError> {
+    /// Returns the height of the two rows.
+    fn header(&mut self, row: u32) -> Result<f64, XlsxError> {
         let ctx = self.ctx;
         let (layout, f, year) = (ctx.layout, &ctx.f, ctx.year);
         let ws = &mut *self.ws;
@@ -279,14 +323,15 @@ impl<'a> SheetWriter<'a> {
             (col::EFFECT, h.effect.as_str()),
         ]
         .iter()
-        .map(|(c, t)| wrapped_lines(t, column_width(layout, *c)))
+        .map(|(c, t)| wrapped_lines(t, column_width(layout, *c), layout.font.size))
         .max()
         .unwrap_or(1)
         .max(2);
         let each = line_height(layout) * f64::from(lines) / 2.0;
-        ws.set_row_height(row, each.max(line_height(layout)))?;
-        ws.set_row_height(lower, each.max(line_height(layout)))?;
-        Ok(())
+        let each = each.max(line_height(layout));
+        ws.set_row_height(row, each)?;
+        ws.set_row_height(lower, each)?;
+        Ok(2.0 * each)
     }
 
     /// Puts the correction note of `at` (if any) on the written cell.
@@ -372,13 +417,13 @@ impl<'a> SheetWriter<'a> {
         self.annotate(row, c, field.at.as_ref())
     }
 
-    /// Writes one item block starting at `row`; returns the row after it.
-    fn item(&mut self, row: u32, item: &Item) -> Result<u32, XlsxError> {
+    /// Writes one item block starting at `row`; returns the row after it and its height.
+    fn item(&mut self, row: u32, item: &Item) -> Result<(u32, f64), XlsxError> {
         let ctx = self.ctx;
         let f = &ctx.f;
         let span = item.span() as u32;
         let whole = |c| Place::merged(row, c, span);
-        self.value(whole(col::NO), &item.no, f.number(0), &f.center)?;
+        self.value(whole(col::NO), &item.no, &f.center, &f.center)?;
         self.text(whole(col::NAME), &item.name, &f.text_wrap)?;
         self.text(whole(col::STATUS), &item.status, &f.center_wrap)?;
         self.text(whole(col::GRADE), &item.grade, &f.center)?;
@@ -406,7 +451,8 @@ impl<'a> SheetWriter<'a> {
                     } else {
                         &blank
                     };
-                    self.text(Place::cell(row + r, c), cell, &f.center)?;
+                    let fmt = if c >= col::BASE { &f.right } else { &f.center };
+                    self.text(Place::cell(row + r, c), cell, fmt)?;
                 }
             }
         }
@@ -421,8 +467,8 @@ impl<'a> SheetWriter<'a> {
                 }
             }
         }
-        set_block_heights(self.ws, row, span, item, self.ctx.layout)?;
-        Ok(row + span)
+        let height = set_block_heights(self.ws, row, span, item, self.ctx.layout)?;
+        Ok((row + span, height))
     }
 
     /// Writes one indicator's two rows starting at `top` (目標 above, 実績 below).
@@ -439,23 +485,23 @@ impl<'a> SheetWriter<'a> {
         )?;
         self.text(Place::cell(top, col::KUBUN), &ind.target_label, &f.center)?;
         self.text(Place::cell(lower, col::KUBUN), &ind.actual_label, &f.center)?;
-        self.value(Place::cell(top, col::BASE), &ind.base, num, &f.center)?;
+        self.value(Place::cell(top, col::BASE), &ind.base, num, &f.right)?;
         self.value(
             Place::cell(lower, col::BASE),
             &ind.base_again,
             num,
-            &f.center,
+            &f.right,
         )?;
         for y in 0..5u16 {
             let (t, a) = (&ind.targets[y as usize], &ind.actuals[y as usize]);
-            self.value(Place::cell(top, col::YEARS + y), t, num, &f.center)?;
-            self.value(Place::cell(lower, col::YEARS + y), a, num, &f.center)?;
+            self.value(Place::cell(top, col::YEARS + y), t, num, &f.right)?;
+            self.value(Place::cell(lower, col::YEARS + y), a, num, &f.right)?;
         }
         self.value(
             Place::cell(top, col::TOTAL),
             &ind.target_total,
             num,
-            &f.center,
+            &f.right,
         )?;
         match &ind.recalculated {
             Some(d) => self.derived(top, ind, d),
@@ -464,7 +510,7 @@ impl<'a> SheetWriter<'a> {
                     Place::cell(lower, col::TOTAL),
                     &ind.actual_total,
                     num,
-                    &f.center,
+                    &f.right,
                 )?;
                 let rest = [
                     (col::EFFECT, &ind.effect, num),
@@ -472,7 +518,7 @@ impl<'a> SheetWriter<'a> {
                     (col::RATE_TOTAL, &ind.rate_total, &f.rate),
                 ];
                 for (c, field, fmt) in rest {
-                    self.value(Place::merged(top, c, 2), field, fmt, &f.center)?;
+                    self.value(Place::merged(top, c, 2), field, fmt, &f.right)?;
                 }
                 Ok(())
             }
@@ -507,8 +553,8 @@ impl<'a> SheetWriter<'a> {
                 self.formula(rate_total, &rate, d.rate_total, &f.rate, &ind.rate_total)?;
             }
             _ => {
-                self.value(total, &ind.actual_total, dnum, &f.center)?;
-                self.value(rate_total, &ind.rate_total, &f.rate, &f.center)?;
+                self.value(total, &ind.actual_total, dnum, &f.right)?;
+                self.value(rate_total, &ind.rate_total, &f.rate, &f.right)?;
             }
         }
         Ok(())

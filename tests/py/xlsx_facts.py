@@ -52,6 +52,7 @@ def sheet_facts(ws, cached):
         "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
         "fit_width": ps.fitToWidth,
         "fit_height": ps.fitToHeight,
+        "scale": ps.scale,
         "first_page_number": ps.firstPageNumber,
         "use_first_page_number": ps.useFirstPageNumber,
         "print_title_rows": ws.print_title_rows,
