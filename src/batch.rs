@@ -5,6 +5,7 @@
 
 use crate::compare::compare_items;
 use crate::finding::{Code, Finding, Location};
+use crate::layout::Layout;
 use crate::model::{Item, Report, Section, Sheet};
 use crate::value::squash;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -89,6 +90,61 @@ pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
         put_in_item_order(&mut merged);
     }
     (merged, findings)
+}
+
+/// Puts every 小分類 on the sheet of its 大分類 in the layout (found by the input sheet's name
+/// or by the 大分類 number of its heading), whatever the input sheet was called: a department's
+/// sheet 「総務課」 headed 「大分類１ …」 lands on 大分類1. Sheets without items are dropped, so
+/// the published workbook has no empty page. Sheets the layout does not know keep their name
+/// and come after the layout's, in their order.
+pub fn into_layout_sheets(report: &mut Report, layout: &Layout) {
+    let mut out: Vec<Sheet> = Vec::new();
+    let mut joined = false;
+    for sheet in std::mem::take(&mut report.sheets) {
+        if sheet.sections.iter().all(|s| s.items.is_empty()) {
+            continue;
+        }
+        let name = layout
+            .section_for(&sheet.name, sheet.heading.as_str())
+            .map_or_else(|| sheet.name.clone(), |s| s.sheet.clone());
+        let si = match out.iter().position(|s| s.name == name) {
+            Some(si) => {
+                joined = true;
+                si
+            }
+            None => {
+                out.push(Sheet {
+                    name: name.clone(),
+                    sections: Vec::new(),
+                    ..sheet.clone()
+                });
+                out.len() - 1
+            }
+        };
+        let heading = sheet.heading.clone();
+        if out[si].heading.text.is_none() {
+            out[si].heading = heading;
+        }
+        for section in sheet.sections {
+            let ci = section_slot(&mut out[si], &section);
+            if !out[si].sections[ci].items.is_empty() {
+                joined = true;
+            }
+            out[si].sections[ci].items.extend(section.items);
+        }
+    }
+    report.sheets = out;
+    if joined {
+        put_in_item_order(report);
+    }
+    let rank = |s: &Sheet| {
+        layout
+            .section
+            .iter()
+            .position(|l| l.sheet == s.name)
+            .unwrap_or(usize::MAX)
+    };
+    report.sheets.sort_by_key(rank);
 }
 
 /// Where the kept copy of an item № is: file, sheet, section and item index in the merge.

@@ -65,6 +65,7 @@ registry! {
     IncompleteHeader = "E106", Error, "表の見出しに「{0}」の列が見つかりません。このシートの表は読み飛ばしました";
     YearHeaderMismatch = "E107", Error, "年度実績の見出し「{0}」の年度が、このブックの他の見出し（{1}）と一致しません";
     ConflictingItem = "E108", Error, "項目№{0}が {1} と {2} の両方にあり、内容が異なります（{3}: 「{4}」と「{5}」）。後者は使いませんでした";
+    BlankActual = "E109", Error, "報告年度 {0} の実績が入力されていません（基準値か目標のある指標です。該当しない場合は「-」を入力してください）";
     DerivedDiffers = "W201", Warning, "{0}の入力値 {1} が再計算値 {2} と異なります（再計算値に修正）";
     TotalNotSum = "W202", Warning, "合計 {0} が年度目標の和 {1} と一致しません";
     PercentOver100 = "W203", Warning, "割合の指標で実績 {0} が100を超えています";
@@ -80,6 +81,10 @@ registry! {
     FutureActual = "W213", Warning, "報告年度 {1} より後の{0}の実績 {2} が入力されています（計算には使いません）";
     FileAddsNothing = "W214", Warning, "このファイルから報告書に加わった項目がありません（すべて他のファイルと同じ項目№か、項目がありません）";
     PlanItemMissing = "W215", Warning, "計画の項目№{0}「{1}」がどの入力ファイルにもありません";
+    BlankGrade = "W216", Warning, "評価が入力されていません";
+    BlankStatus = "W217", Warning, "達成状況が入力されていません";
+    BlankResults = "W218", Warning, "{0}年度の年度実績が入力されていません";
+    UnknownStatus = "W219", Warning, "達成状況「{0}」は一覧（{1}、№○○に統合）にない言葉です";
     TextNumber = "I301", Info, "文字列として入力された数値「{0}」を数値 {1} に修正しました";
     MinusSign = "I302", Info, "負の数の表記「{0}」を数値 {1} に修正しました（△で表示）";
     HalfWidthGrade = "I303", Info, "評価「{0}」を全角「{1}」に修正しました";
@@ -87,6 +92,7 @@ registry! {
     SheetSkipped = "I305", Info, "報告書の表が見つからないシートを読み飛ばしました";
     DerivedFilled = "I306", Info, "空欄だった{0}を再計算値 {1} で補いました";
     FullWidthNumber = "I307", Info, "全角で入力された数値「{0}」を数値 {1} に修正しました";
+    SettledWithoutActual = "I308", Info, "{0}の実績が入力されていません（達成状況が「{1}」のため確認のみ）";
 }
 
 /// Where a finding or change is: file, sheet, cell, item № and indicator.
@@ -235,37 +241,71 @@ impl Baseline {
         Ok(Baseline { seen })
     }
 
-    /// Splits `findings` into the new ones (kept, in order) and the number hidden. Each
-    /// finding of the baseline hides at most one finding of this run.
-    pub fn hide(&self, findings: Vec<Finding>) -> (Vec<Finding>, usize) {
+    /// Compares this run's `findings` with the baseline. Warnings and infos already seen are
+    /// hidden; errors never are (a baseline acknowledges, it does not fix). Each finding of
+    /// the baseline matches at most one finding of this run.
+    pub fn hide(&self, findings: Vec<Finding>) -> Seen {
         let mut left = self.seen.clone();
-        let mut hidden = 0;
-        let kept = findings
-            .into_iter()
-            .filter(|f| {
-                let outside =
-                    f.at.item
-                        .is_none()
-                        .then(|| (file_name(&f.at.file), f.at.a1()));
-                let key = (
-                    f.code.as_str().to_string(),
-                    f.at.sheet.clone(),
-                    f.at.item,
-                    f.at.indicator.clone(),
-                    f.found.clone(),
-                    outside,
-                );
-                match left.get_mut(&key) {
-                    Some(n) if *n > 0 => {
-                        *n -= 1;
-                        hidden += 1;
-                        false
-                    }
-                    _ => true,
+        let mut seen = Seen::default();
+        for f in findings {
+            let outside =
+                f.at.item
+                    .is_none()
+                    .then(|| (file_name(&f.at.file), f.at.a1()));
+            let key = (
+                f.code.as_str().to_string(),
+                f.at.sheet.clone(),
+                f.at.item,
+                f.at.indicator.clone(),
+                f.found.clone(),
+                outside,
+            );
+            let known = match left.get_mut(&key) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
                 }
-            })
-            .collect();
-        (kept, hidden)
+                _ => false,
+            };
+            match (known, f.severity()) {
+                (true, Severity::Error) => {
+                    seen.unresolved_errors += 1;
+                    seen.kept.push(f);
+                }
+                (true, _) => seen.hidden += 1,
+                (false, _) => {
+                    seen.new += 1;
+                    seen.kept.push(f);
+                }
+            }
+        }
+        seen.resolved = left.values().sum();
+        seen
+    }
+}
+
+/// This run's findings against a baseline ([`Baseline::hide`]).
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// The findings to show: the new ones and every error, in order.
+    pub kept: Vec<Finding>,
+    /// Warnings and infos already in the baseline, not shown.
+    pub hidden: usize,
+    /// Findings not in the baseline.
+    pub new: usize,
+    /// Findings of the baseline that this run no longer has.
+    pub resolved: usize,
+    /// Errors already in the baseline and still there.
+    pub unresolved_errors: usize,
+}
+
+impl Seen {
+    /// 「新規 N 件・解決 M 件・未解決エラー K 件」.
+    pub fn line(&self) -> String {
+        format!(
+            "新規 {} 件・解決 {} 件・未解決エラー {} 件（既出の警告・情報 {} 件は表示していません）",
+            self.new, self.resolved, self.unresolved_errors, self.hidden
+        )
     }
 }
 

@@ -114,6 +114,7 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         (None, None) => return Err(Error::NoYear(inputs[0].clone())),
     };
     let (mut input, merge_findings) = batch::merge(reports);
+    batch::into_layout_sheets(&mut input, layout);
     findings.extend(merge_findings);
     if let Some(plan) = &settings.plan {
         let plan_input = read::read_workbook(plan, layout)?;
@@ -124,7 +125,7 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         ));
     }
     calc::recalculate(&mut input, &settings.rules, year);
-    findings.extend(check::check(&input, year));
+    findings.extend(check::check(&input, year, &layout.lists.status));
     let mut output = if keep_input {
         input.clone()
     } else {

@@ -117,7 +117,7 @@ fn report_reads_back_with_the_published_layout_and_print_setup() {
             .iter()
             .find(|v| v["sqref"].as_str().unwrap().starts_with('U'))
             .expect("達成状況 validation");
-        assert_eq!(status["formula1"], "\"達成,休止\"");
+        assert_eq!(status["formula1"], "\"達成,未達成,休止\"");
         assert_eq!(status["errorStyle"], "warning");
     }
     let s1 = &sheets[0];

@@ -9,6 +9,8 @@ use crate::rules::{RateRule, TotalRule};
 use crate::value::{format_report, squash, Value};
 use crate::vocab;
 use rust_decimal::Decimal;
+
+mod completeness;
 use std::collections::HashMap;
 
 /// What every indicator check needs besides the indicator: its item's №, its name, its
@@ -26,13 +28,15 @@ impl Ctx<'_> {
     }
 }
 
-/// Runs every check over the report (already recalculated) for `year`.
-pub fn check(report: &Report, year: Year) -> Vec<Finding> {
+/// Runs every check over the report (already recalculated) for `year`; `statuses` are the
+/// office's 達成状況 words (the layout's list; 「№○○に統合」 forms are always accepted).
+pub fn check(report: &Report, year: Year, statuses: &[String]) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut seen: HashMap<u32, (String, String)> = HashMap::new();
     for (_, item) in report.items() {
         check_item_no(item, &mut seen, &mut out);
         check_item_texts(item, &mut out);
+        completeness::item_entries(item, year, statuses, &mut out);
         for ind in &item.indicators {
             let Some(d) = &ind.recalculated else {
                 continue;
@@ -52,7 +56,10 @@ pub fn check(report: &Report, year: Year) -> Vec<Finding> {
 /// The checks of one indicator, in the order their findings are listed for one cell.
 fn check_indicator(item: &Item, ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     text_in_number_cells(ind, cx, out);
-    missing_actuals(ind, cx, out);
+    if !completeness::settled(item) {
+        missing_actuals(ind, cx, out);
+    }
+    completeness::report_year_actual(item, ind, cx.year, out);
     future_actuals(ind, cx, out);
     check_base_and_kubun(ind, cx.no, cx.name, out);
     total_not_sum(ind, cx, out);
