@@ -6,6 +6,7 @@ mod fixture;
 mod layers;
 mod libreoffice;
 mod messages;
+mod office;
 mod output;
 mod pipeline;
 mod report_format;

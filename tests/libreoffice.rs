@@ -167,6 +167,14 @@ fn libreoffice_prints_a3_landscape_pages() {
     }
     // One page at least per sheet; no page count beyond that (fonts paginate differently).
     assert!(sizes.len() >= 4, "{info}");
+    // Printing the whole workbook prints only 資料2: every page has the report's footer, and
+    // the veryHidden 変更履歴 (its header word 修正前) is on none.
+    assert_eq!(
+        pdftext.matches("実施計画進捗状況報告書【").count(),
+        sizes.len(),
+        "{pdftext}"
+    );
+    assert!(!pdftext.contains("修正前"), "{pdftext}");
     for (w, h) in sizes {
         assert!(
             (w - 1190.55).abs() < 1.0 && (h - 841.89).abs() < 1.0,
