@@ -271,7 +271,7 @@ for ws in report.worksheets:
                 money += effect if "千円" in units else effect / 1000
                 summed += 1
 review = openpyxl.load_workbook(sys.argv[2])
-total = [c.value for c in list(review["集計"].iter_rows())[-1]]
+total = [c.value for c in list(review["集計"].iter_rows(max_col=11))[-1]]
 print(json.dumps({"mine": ["合計", items, grades["Ａ"], grades["Ｂ"], grades["Ｃ"], grades["未評価"],
                            status["達成"], status["休止"], status["その他"], round(money, 3), summed],
                   "theirs": total}))

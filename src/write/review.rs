@@ -14,7 +14,8 @@ use crate::render::{FileStatus, TallyRow};
 use crate::value::decimals;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Color, Format, FormatAlign, FormatBorder, FormatUnderline, Url, Workbook, Worksheet, XlsxError,
+    Chart, ChartType, Color, Format, FormatAlign, FormatBorder, FormatUnderline, Url, Workbook,
+    Worksheet, XlsxError,
 };
 use std::path::{Path, PathBuf};
 
@@ -385,7 +386,44 @@ fn tally_sheet(ws: &mut Worksheet, rows: &[TallyRow], s: &Styles) -> Result<(), 
         ws.write_number_with_format(r, 9, to_f64(t.money), &money)?;
         ws.write_number_with_format(r, 10, t.money_count as f64, int)?;
     }
-    widths.apply(ws)
+    widths.apply(ws)?;
+    grade_chart(ws, rows, s)
+}
+
+/// A stacked bar chart of Ａ/Ｂ/Ｃ per 大分類 beside the 集計, from a small table of the 大分類
+/// rows (column M on) that the chart reads.
+fn grade_chart(ws: &mut Worksheet, rows: &[TallyRow], s: &Styles) -> Result<(), XlsxError> {
+    const AT: u16 = 12;
+    let majors: Vec<&TallyRow> = rows.iter().filter(|t| t.level == 1).collect();
+    if majors.is_empty() {
+        return Ok(());
+    }
+    ws.write_string_with_format(0, AT, "大分類", &s.header)?;
+    for (k, g) in ["Ａ", "Ｂ", "Ｃ"].iter().enumerate() {
+        ws.write_string_with_format(0, AT + 1 + k as u16, *g, &s.header)?;
+    }
+    for (i, t) in majors.iter().enumerate() {
+        let r = i as u32 + 1;
+        // The chart's category: 「大分類１」 without the title.
+        let short: String = t.label.split([' ', '　']).next().unwrap_or("").into();
+        ws.write_string_with_format(r, AT, &short, &s.text)?;
+        for k in 0..3 {
+            ws.write_number_with_format(r, AT + 1 + k as u16, t.grades[k] as f64, &s.integer)?;
+        }
+    }
+    ws.set_column_width(AT, 12)?;
+    let last = majors.len() as u32;
+    let mut chart = Chart::new(ChartType::BarStacked);
+    for k in 1..=3 {
+        chart
+            .add_series()
+            .set_name(("集計", 0, AT + k))
+            .set_categories(("集計", 1, AT, last, AT))
+            .set_values(("集計", 1, AT + k, last, AT + k));
+    }
+    chart.title().set_name("評価（Ａ・Ｂ・Ｃ）の内訳");
+    ws.insert_chart(last + 2, AT, &chart)?;
+    Ok(())
 }
 
 /// 変更履歴: 回, then the columns of changes.csv; numbers as numbers in the △ formats.
