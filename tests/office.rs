@@ -294,3 +294,54 @@ fn the_tally_of_the_sample_equals_counts_made_over_the_report() {
     assert_eq!(counted["mine"], theirs);
     assert_eq!(counted["mine"][1], 63);
 }
+
+#[test]
+fn report_of_the_report_changes_nothing_and_keeps_the_history() {
+    let dir = with_sample();
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "one"])
+        .ok();
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&["report", "one/report.xlsx", "--out", "two"])
+        .ok();
+    assert!(stdout.contains("修正 0 件"), "{stdout}");
+    let csv = std::fs::read_to_string(dir.path().join("two/changes.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1, "{csv}");
+    // No finding about content the reader did not take (the veryHidden 変更履歴 is its own).
+    let all = findings(&std::fs::read_to_string(dir.path().join("two/findings.json")).unwrap());
+    assert!(all.iter().all(|f| f["severity"] != "info"), "{all:?}");
+    // The 変更履歴 of the first run, in the report (veryHidden) and in the review workbook.
+    for (file, sheet_rows) in [("two/report.xlsx", 19), ("two/確認結果.xlsx", 19)] {
+        let mut wb = calamine::open_workbook_auto(dir.path().join(file)).unwrap();
+        let rows = wb.worksheet_range("変更履歴").unwrap().rows().count();
+        assert_eq!(rows, sheet_rows, "{file}");
+    }
+}
+
+#[test]
+fn a_finding_outside_the_report_links_to_the_input_cell() {
+    // №55 in two files with different 年度計画: the second copy is not in the report (E108), so
+    // its finding links to the cell of the input file.
+    let dir = tempfile::tempdir().unwrap();
+    let report = crate::fixture::small_report(&[55]);
+    let mut other = report.clone();
+    other.sheets[0].sections[0].items[0].plan.text = Some("別の計画".into());
+    let write = |name: &str, r: &shinchoku::model::Report| {
+        std::fs::write(dir.path().join(name), crate::fixture::workbook_bytes(r)).unwrap();
+    };
+    write("a.xlsx", &report);
+    write("b.xlsx", &other);
+    Run::new(dir.path())
+        .args(&["report", "a.xlsx", "b.xlsx", "--out", "out"])
+        .fails(1);
+    let review = python(LINKS, &[&dir.path().join("out/確認結果.xlsx")]);
+    let e108: Vec<&Json> = review["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["code"] == "E108")
+        .collect();
+    assert_eq!(e108.len(), 1, "{review}");
+    assert_eq!(e108[0]["target"], "../b.xlsx", "{}", e108[0]);
+    assert_eq!(e108[0]["location"], "'大分類3'!A5", "{}", e108[0]);
+}
