@@ -136,10 +136,13 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         (None, None) => return Err(Error::NoYear(inputs[0].clone())),
     };
     let (mut input, merge_findings) = batch::merge(reports);
-    batch::into_layout_sheets(&mut input, layout);
     findings.extend(merge_findings);
-    if let Some(plan) = &settings.plan {
-        let plan_input = read::read_workbook(plan, layout)?;
+    let plan = match &settings.plan {
+        Some(path) => Some(read::read_workbook(path, layout)?),
+        None => None,
+    };
+    batch::into_layout_sheets(&mut input, layout, plan.as_ref().map(|p| &p.report));
+    if let Some(plan_input) = &plan {
         findings.extend(batch::missing_from_plan(
             &plan_input.report,
             &plan_input.file,

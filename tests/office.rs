@@ -150,7 +150,13 @@ fn a_four_department_batch_gives_the_four_layout_sheets_and_linked_findings() {
     let files = ["総務課.xlsx", "財政課.xlsx", "企画課.xlsx", "建設課.xlsx"];
     let mut args = vec!["report"];
     args.extend(files);
-    args.extend(["--out", "out"]);
+    // 建設課's sheet has lost its 大分類 heading: without the plan it keeps its own name.
+    let mut alone = args.clone();
+    alone.extend(["--out", "alone"]);
+    Run::new(dir.path()).args(&alone).fails(1);
+    let wb = calamine::open_workbook_auto(dir.path().join("alone/report.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names()[3], "建設課");
+    args.extend(["--plan", "mine-r1.xlsx", "--out", "out"]);
     let Ran { stdout, .. } = Run::new(dir.path()).args(&args).fails(1);
     insta::assert_snapshot!("four_departments_summary", filter(&stdout, dir.path()));
     for f in files {
@@ -194,7 +200,8 @@ fn a_four_department_batch_gives_the_four_layout_sheets_and_linked_findings() {
             "{f}"
         );
         for r in mine {
-            // Each department's sheet is placed on its 大分類 at the same rows.
+            // Each department's sheet is placed on its 大分類 (by heading, or by № in the
+            // plan) at the same rows.
             assert_eq!(r["target"], "report.xlsx", "{r}");
             let want = format!("'大分類{}'!{}", k + 1, r["cell"].as_str().unwrap());
             assert_eq!(r["location"], want.as_str(), "{r}");
