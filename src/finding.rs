@@ -330,6 +330,44 @@ mod tests {
     }
 
     #[test]
+    fn a_baseline_hides_warnings_never_errors_and_counts_what_was_resolved() {
+        let at = |item| Location {
+            file: "in/a.xlsx".into(),
+            item: Some(item),
+            ..Location::default()
+        };
+        let grade = Finding::new(Code::UnknownGrade, at(1), Some("a".into()), &["a"]);
+        let plan = Finding::new(Code::MissingPlan, at(2), None, &[]);
+        let gone = Finding::new(Code::BlankGrade, at(3), None, &[]);
+        // The findings.json of the earlier run (only the keys a baseline reads).
+        let json = serde_json::Value::Array(
+            [&grade, &plan, &gone]
+                .iter()
+                .map(|f| {
+                    serde_json::json!({"code": f.code.as_str(), "file": f.at.file,
+                        "sheet": null, "cell": null, "item": f.at.item, "indicator": null,
+                        "found": f.found})
+                })
+                .collect(),
+        )
+        .to_string();
+        let dir = std::env::temp_dir().join(format!("shinchoku-baseline-{}", std::process::id()));
+        std::fs::write(&dir, json).unwrap();
+        let baseline = Baseline::load(&dir).unwrap();
+        std::fs::remove_file(&dir).unwrap();
+        let new = Finding::new(Code::BlankStatus, at(4), None, &[]);
+        let seen = baseline.hide(vec![grade.clone(), plan, new.clone()]);
+        assert_eq!(seen.kept, [grade, new]);
+        assert_eq!(
+            (seen.hidden, seen.new, seen.resolved, seen.unresolved_errors),
+            (1, 1, 1, 1)
+        );
+        assert!(seen
+            .line()
+            .starts_with("新規 1 件・解決 1 件・未解決エラー 1 件"));
+    }
+
+    #[test]
     fn message_is_filled_from_arguments() {
         let f = Finding::new(
             Code::DerivedDiffers,
