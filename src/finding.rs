@@ -65,7 +65,7 @@ registry! {
     IncompleteHeader = "E106", Error, "表の見出しに「{0}」の列が見つかりません。このシートの表は読み飛ばしました";
     YearHeaderMismatch = "E107", Error, "年度実績の見出し「{0}」の年度が、このブックの他の見出し（{1}）と一致しません";
     ConflictingItem = "E108", Error, "項目№{0}が {1} と {2} の両方にあり、内容が異なります（{3}: 「{4}」と「{5}」）。後者は使いませんでした";
-    BlankActual = "E109", Error, "報告年度 {0} の実績が入力されていません（基準値か目標のある指標です。該当しない場合は「-」を入力してください）";
+    BlankActual = "E112", Error, "報告年度 {0} の実績が入力されていません（基準値か目標のある指標です。該当しない場合は「-」を入力してください）";
     DerivedDiffers = "W201", Warning, "{0}の入力値 {1} が再計算値 {2} と異なります（再計算値に修正）";
     TotalNotSum = "W202", Warning, "合計 {0} が年度目標の和 {1} と一致しません";
     PercentOver100 = "W203", Warning, "割合の指標で実績 {0} が100を超えています";
@@ -81,11 +81,11 @@ registry! {
     FutureActual = "W213", Warning, "報告年度 {1} より後の{0}の実績 {2} が入力されています（計算には使いません）";
     FileAddsNothing = "W214", Warning, "このファイルから報告書に加わった項目がありません（すべて他のファイルと同じ項目№か、項目がありません）";
     PlanItemMissing = "W215", Warning, "計画の項目№{0}「{1}」がどの入力ファイルにもありません";
-    BlankGrade = "W216", Warning, "評価が入力されていません";
-    BlankStatus = "W217", Warning, "達成状況が入力されていません";
-    BlankResults = "W218", Warning, "{0}年度の年度実績が入力されていません";
-    UnknownStatus = "W219", Warning, "達成状況「{0}」は一覧（{1}、№○○に統合）にない言葉です";
-    RulesDoubt = "W220", Warning, "規則ファイルで、最終目標が基準を下回る（少ないほど良い）指標に比率の計算式（実績÷目標）が宣言されています（{0}）。意図どおりか規則ファイルを確認してください";
+    BlankGrade = "W222", Warning, "評価が入力されていません";
+    BlankStatus = "W223", Warning, "達成状況が入力されていません";
+    BlankResults = "W224", Warning, "{0}年度の年度実績が入力されていません";
+    UnknownStatus = "W225", Warning, "達成状況「{0}」は一覧（{1}、№○○に統合）にない言葉です";
+    RulesDoubt = "W226", Warning, "規則ファイルで、最終目標が基準を下回る（少ないほど良い）指標に比率の計算式（実績÷目標）が宣言されています（{0}）。意図どおりか規則ファイルを確認してください";
     TextNumber = "I301", Info, "文字列として入力された数値「{0}」を数値 {1} に修正しました";
     MinusSign = "I302", Info, "負の数の表記「{0}」を数値 {1} に修正しました（△で表示）";
     HalfWidthGrade = "I303", Info, "評価「{0}」を全角「{1}」に修正しました";
@@ -93,7 +93,7 @@ registry! {
     SheetSkipped = "I305", Info, "報告書の表が見つからないシートを読み飛ばしました";
     DerivedFilled = "I306", Info, "空欄だった{0}を再計算値 {1} で補いました";
     FullWidthNumber = "I307", Info, "全角で入力された数値「{0}」を数値 {1} に修正しました";
-    SettledWithoutActual = "I308", Info, "{0}の実績が入力されていません（達成状況が「{1}」のため確認のみ）";
+    SettledWithoutActual = "I310", Info, "{0}の実績が入力されていません（達成状況が「{1}」のため確認のみ）";
 }
 
 /// Where a finding or change is: file, sheet, cell, item № and indicator.

@@ -126,7 +126,7 @@ fn e103_missing_actual() {
 }
 
 #[test]
-fn e109_blank_actual() {
+fn e112_blank_actual() {
     // No R1 target (so not E103), but a baseline: the actual is still due.
     let f = with_item(|i| {
         i.indicators[0].targets[0] = Field::default();
@@ -330,13 +330,13 @@ fn w207_missing_plan() {
 }
 
 #[test]
-fn w216_blank_grade() {
+fn w222_blank_grade() {
     let f = with_item(|i| i.grade.text = None);
     assert_finding(only(&f, Code::BlankGrade), "V5", "評価が入力されていません");
 }
 
 #[test]
-fn w217_blank_status() {
+fn w223_blank_status() {
     let f = with_item(|i| i.status.text = None);
     assert_finding(
         only(&f, Code::BlankStatus),
@@ -346,7 +346,7 @@ fn w217_blank_status() {
 }
 
 #[test]
-fn w218_blank_results() {
+fn w224_blank_results() {
     let f = with_item(|i| i.results.text = None);
     assert_finding(
         only(&f, Code::BlankResults),
@@ -356,7 +356,7 @@ fn w218_blank_results() {
 }
 
 #[test]
-fn w219_unknown_status() {
+fn w225_unknown_status() {
     let f = with_item(|i| i.status.text = Some("達成済".into()));
     let f = only(&f, Code::UnknownStatus);
     assert_finding(
@@ -392,7 +392,7 @@ fn w208_ratio_on_lower_is_better() {
 }
 
 #[test]
-fn w220_rules_doubt_once_per_run() {
+fn w226_rules_doubt_once_per_run() {
     // №7 and №40 both declare ratio on a lower-is-better indicator: one finding about the
     // rules file, not one per indicator on every department's sheet.
     let f = with_report(&[7, 40], |_| {});
@@ -536,7 +536,7 @@ fn i307_full_width_number() {
 }
 
 #[test]
-fn i308_settled_without_actual() {
+fn i310_settled_without_actual() {
     let f = with_item(|i| {
         i.status.text = Some("休止".into());
         i.indicators[0].actuals[0] = Field::default();

@@ -113,7 +113,7 @@ pub fn corrected_sample() -> shinchoku::model::Report {
 
 /// A small report: the corrected sample cut down to the items `numbers`, each kept on its
 /// sheet and in its section; empty sheets and sections are dropped. The sample leaves 達成状況
-/// blank where nothing was achieved (W217): here a blank one reads 未達成, a complete entry.
+/// blank where nothing was achieved (W223): here a blank one reads 未達成, a complete entry.
 pub fn small_report(numbers: &[u32]) -> shinchoku::model::Report {
     let mut report = corrected_sample();
     for item in report.items_mut() {

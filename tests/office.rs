@@ -72,11 +72,11 @@ fn an_untouched_next_year_workbook_fails_with_one_error_per_missing_actual() {
         .count();
     let missing: Vec<&Json> = rows
         .iter()
-        .filter(|r| r["code"] == "E103" || r["code"] == "E109")
+        .filter(|r| r["code"] == "E103" || r["code"] == "E112")
         .collect();
     assert!(due > 20, "{due}");
     assert_eq!(missing.len(), due, "{stdout}");
-    assert_eq!(codes(&rows, "I308").len(), 0, "{stdout}");
+    assert_eq!(codes(&rows, "I310").len(), 0, "{stdout}");
     // Each names its R2 actual cell (column M) and its indicator.
     for r in &missing {
         let cell = r["cell"].as_str().unwrap();
@@ -84,8 +84,8 @@ fn an_untouched_next_year_workbook_fails_with_one_error_per_missing_actual() {
         assert!(r["indicator"].is_string(), "{r}");
     }
     // The emptied 評価 and 年度実績 are reported too.
-    assert_eq!(codes(&rows, "W216").len(), 63, "{stdout}");
-    assert_eq!(codes(&rows, "W218").len(), 63, "{stdout}");
+    assert_eq!(codes(&rows, "W222").len(), 63, "{stdout}");
+    assert_eq!(codes(&rows, "W224").len(), 63, "{stdout}");
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn every_blank_grade_of_the_sample_is_reported() {
     let Ran { stdout, .. } = Run::new(dir.path())
         .args(&["check", "mine-r1.xlsx", "--format", "json"])
         .ok();
-    let reported: std::collections::BTreeSet<(String, String)> = codes(&findings(&stdout), "W216")
+    let reported: std::collections::BTreeSet<(String, String)> = codes(&findings(&stdout), "W222")
         .iter()
         .map(|r| {
             (

@@ -71,8 +71,8 @@ fn check_json_and_findings_json_have_the_shape_of_spec_6() {
         .args(&["check", "mine-r1.xlsx", "--format", "json"])
         .ok();
     let rows = assert_findings_shape(&stdout);
-    // 32 of the seed's own anomalies and filled figures, the rules doubt (W220), 20 blank 評価
-    // (W216) and 42 blank 達成状況 (W217).
+    // 32 of the seed's own anomalies and filled figures, the rules doubt (W226), 20 blank 評価
+    // (W222) and 42 blank 達成状況 (W223).
     assert_eq!(rows.len(), 95);
     let kubun = rows
         .iter()

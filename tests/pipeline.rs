@@ -137,7 +137,7 @@ fn second_year_rates_use_r2_and_totals_sum_r1_and_r2() {
     let bytes = crate::fixture::workbook_bytes_for(&report, r2);
     std::fs::write(dir.path().join("r2.xlsx"), bytes).unwrap();
 
-    // Written, with an error (E109) for every R2 actual the sample does not have.
+    // Written, with an error (E112) for every R2 actual the sample does not have.
     Run::new(dir.path())
         .args(&["report", "r2.xlsx", "--year", "R2", "--out", "r2out"])
         .fails(1);

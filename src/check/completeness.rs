@@ -13,7 +13,7 @@ pub(crate) fn settled(item: &Item) -> bool {
     status == "休止" || status.contains("統合")
 }
 
-/// E109 / I308: a blank 実績 of the report year on an indicator with a baseline or any
+/// E112 / I310: a blank 実績 of the report year on an indicator with a baseline or any
 /// target. When that year's own target is there, E103 already reports it (not twice); a
 /// typed 「-」 is the department's "not applicable" and is not reported.
 pub(super) fn report_year_actual(item: &Item, ind: &Indicator, year: Year, out: &mut Vec<Finding>) {
@@ -43,7 +43,7 @@ pub(super) fn report_year_actual(item: &Item, ind: &Indicator, year: Year, out: 
     }
 }
 
-/// W216–W219: blank 評価, 達成状況 or 年度実績, and a 達成状況 outside the office's list. Only
+/// W222–W225: blank 評価, 達成状況 or 年度実績, and a 達成状況 outside the office's list. Only
 /// for columns the sheet has (a missing column is E106's).
 pub(super) fn item_entries(item: &Item, year: Year, statuses: &[String], out: &mut Vec<Finding>) {
     let no = item.number();

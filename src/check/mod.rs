@@ -30,7 +30,7 @@ impl Ctx<'_> {
 
 /// Runs every check over the report (already recalculated) for `year`; `statuses` are the
 /// office's 達成状況 words (the layout's list; 「№○○に統合」 forms are always accepted).
-/// A doubt about the rules file (`rules_file`) is reported once, as such (W220).
+/// A doubt about the rules file (`rules_file`) is reported once, as such (W226).
 pub fn check(report: &Report, year: Year, statuses: &[String], rules_file: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut doubts = Vec::new();
@@ -196,7 +196,7 @@ fn lower_is_better_ratio(ind: &Indicator, cx: &Ctx<'_>) -> Option<(Decimal, Deci
 }
 
 /// W208: an inferred `ratio` rule on an indicator whose R5 target is below its baseline (a
-/// declared one is a doubt about the rules file: W220, once per run).
+/// declared one is a doubt about the rules file: W226, once per run).
 fn ratio_on_lower_is_better(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     if cx.d.rule.declared {
         return;

@@ -13,13 +13,13 @@ pub struct FileStatus {
     pub file: String,
     /// Items of the report taken from this file.
     pub items: usize,
-    /// Blank 実績 of the report year where one is due (E103, E109).
+    /// Blank 実績 of the report year where one is due (E103, E112).
     pub missing_actuals: usize,
-    /// Blank 評価 (W216).
+    /// Blank 評価 (W222).
     pub missing_grades: usize,
-    /// Blank 達成状況 (W217).
+    /// Blank 達成状況 (W223).
     pub missing_statuses: usize,
-    /// Blank 年度実績 texts (W218).
+    /// Blank 年度実績 texts (W224).
     pub missing_results: usize,
     /// Errors.
     pub errors: usize,
