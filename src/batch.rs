@@ -5,6 +5,7 @@
 
 use crate::compare::{compare_items, heading_text};
 use crate::finding::{Code, Finding, Location};
+use crate::layout::Layout;
 use crate::model::{Item, Report, Section, Sheet};
 use crate::value::squash;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -89,6 +90,95 @@ pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
         put_in_item_order(&mut merged);
     }
     (merged, findings)
+}
+
+/// Puts every 小分類 on the sheet of its 大分類 in the layout (found by the input sheet's name
+/// or by the 大分類 number of its heading), whatever the input sheet was called: a department's
+/// sheet 「総務課」 headed 「大分類１ …」 lands on 大分類1. On a sheet that names no 大分類, each
+/// item goes by its № to the 大分類 and 小分類 it has in `plan` (`--plan`), if given. Sheets
+/// without items are dropped, so the published workbook has no empty page. Sheets the layout
+/// does not know keep their name and come after the layout's, in their order.
+pub fn into_layout_sheets(report: &mut Report, layout: &Layout, plan: Option<&Report>) {
+    let sheet_name = |s: &Sheet| {
+        layout
+            .section_for(&s.name, s.heading.as_str())
+            .map(|l| l.sheet.clone())
+    };
+    // № → the plan's sheet (as the layout names it) and 小分類.
+    let mut home: HashMap<u32, (Sheet, Section)> = HashMap::new();
+    for s in plan.map_or(&[][..], |p| &p.sheets[..]) {
+        let like = Sheet {
+            name: sheet_name(s).unwrap_or_else(|| s.name.clone()),
+            sections: Vec::new(),
+            ..s.clone()
+        };
+        for sec in &s.sections {
+            let empty = Section {
+                heading: sec.heading.clone(),
+                items: Vec::new(),
+            };
+            for n in sec.items.iter().filter_map(Item::number) {
+                home.insert(n, (like.clone(), empty.clone()));
+            }
+        }
+    }
+    let mut out: Vec<Sheet> = Vec::new();
+    let mut joined = false;
+    for sheet in std::mem::take(&mut report.sheets) {
+        let named = sheet_name(&sheet);
+        let like = Sheet {
+            name: named.clone().unwrap_or_else(|| sheet.name.clone()),
+            sections: Vec::new(),
+            ..sheet.clone()
+        };
+        // What earlier input sheets put where: joining them needs the item order again.
+        let before: HashMap<String, usize> = out
+            .iter()
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    s.sections.iter().map(|c| c.items.len()).sum(),
+                )
+            })
+            .collect();
+        for mut section in sheet.sections {
+            let items = std::mem::take(&mut section.items);
+            for item in items {
+                let (into, sec) = match item.number().and_then(|n| home.get(&n)) {
+                    Some((s, sec)) if named.is_none() => {
+                        joined = true;
+                        (s, sec)
+                    }
+                    _ => (&like, &section),
+                };
+                joined |= before.get(&into.name).is_some_and(|n| *n > 0);
+                let si = match out.iter().position(|s| s.name == into.name) {
+                    Some(si) => si,
+                    None => {
+                        out.push(into.clone());
+                        out.len() - 1
+                    }
+                };
+                if out[si].heading.text.is_none() {
+                    out[si].heading = into.heading.clone();
+                }
+                let ci = section_slot(&mut out[si], sec);
+                out[si].sections[ci].items.push(item);
+            }
+        }
+    }
+    report.sheets = out;
+    if joined {
+        put_in_item_order(report);
+    }
+    let rank = |s: &Sheet| {
+        layout
+            .section
+            .iter()
+            .position(|l| l.sheet == s.name)
+            .unwrap_or(usize::MAX)
+    };
+    report.sheets.sort_by_key(rank);
 }
 
 /// Where the kept copy of an item № is: file, sheet, section and item index in the merge.

@@ -68,6 +68,7 @@ registry! {
     AmbiguousLabel = "E109", Error, "見出し「{0}」は「{1}」とも「{2}」とも読めるため、どちらの列にもしませんでした";
     BadItemNo = "E110", Error, "項目№「{0}」は1以上の整数ではありません";
     YearOutsidePlan = "E111", Error, "見出し「{0}」の年度は計画期間（R1〜R5＝令和元年度〜令和5年度）の外です。この列は報告書に入っていません";
+    BlankActual = "E112", Error, "報告年度 {0} の実績が入力されていません（基準値か目標のある指標です。該当しない場合は「-」を入力してください）";
     DerivedDiffers = "W201", Warning, "{0}の入力値 {1} が再計算値 {2} と異なります（再計算値に修正）";
     TotalNotSum = "W202", Warning, "合計 {0} が年度目標の和 {1} と一致しません";
     PercentOver100 = "W203", Warning, "割合の指標で実績 {0} が100を超えています";
@@ -89,6 +90,11 @@ registry! {
     RuleNameLoose = "W219", Warning, "指標名「{0}」は規則ファイルの「{1}」と注記・括弧・空白だけが異なるため、同じ指標として宣言された計算規則を使いました（{2}）";
     RuleNamePaired = "W220", Warning, "指標名「{0}」は規則ファイルの№{1}のどの指標名とも一致しません。この項目で残った唯一の宣言「{2}」の計算規則を使いました（{3}）。規則ファイルの指標名を確認してください";
     RuleNameUnmatched = "W221", Warning, "指標名「{0}」は規則ファイルの№{1}のどの指標名とも一致しないため、既定の計算規則を使いました（{2}）。規則ファイルの指標名を確認してください";
+    BlankGrade = "W222", Warning, "評価が入力されていません";
+    BlankStatus = "W223", Warning, "達成状況が入力されていません";
+    BlankResults = "W224", Warning, "{0}年度の年度実績が入力されていません";
+    UnknownStatus = "W225", Warning, "達成状況「{0}」は一覧（{1}、№○○に統合）にない言葉です";
+    RulesDoubt = "W226", Warning, "規則ファイルで、最終目標が基準を下回る（少ないほど良い）指標に比率の計算式（実績÷目標）が宣言されています（{0}）。意図どおりか規則ファイルを確認してください";
     TextNumber = "I301", Info, "文字列として入力された数値「{0}」を数値 {1} に修正しました";
     MinusSign = "I302", Info, "負の数の表記「{0}」を数値 {1} に修正しました（△で表示）";
     HalfWidthGrade = "I303", Info, "評価「{0}」を全角「{1}」に修正しました";
@@ -98,6 +104,7 @@ registry! {
     FullWidthNumber = "I307", Info, "全角で入力された数値「{0}」を数値 {1} に修正しました";
     FurnitureNotRead = "I308", Info, "表題や見出しなど様式の記入「{0}」など{1}個のセル（{2}）は報告書に入っていません";
     SwappedRows = "I309", Info, "区分の表示どおり、{0}行目を目標、{1}行目を実績として読みました（実績行が目標行より上にあります）";
+    SettledWithoutActual = "I310", Info, "{0}の実績が入力されていません（達成状況が「{1}」のため確認のみ）";
 }
 
 /// Where a finding or change is: file, sheet, cell, item № and indicator.
@@ -246,37 +253,71 @@ impl Baseline {
         Ok(Baseline { seen })
     }
 
-    /// Splits `findings` into the new ones (kept, in order) and the number hidden. Each
-    /// finding of the baseline hides at most one finding of this run.
-    pub fn hide(&self, findings: Vec<Finding>) -> (Vec<Finding>, usize) {
+    /// Compares this run's `findings` with the baseline. Warnings and infos already seen are
+    /// hidden; errors never are (a baseline acknowledges, it does not fix). Each finding of
+    /// the baseline matches at most one finding of this run.
+    pub fn hide(&self, findings: Vec<Finding>) -> Seen {
         let mut left = self.seen.clone();
-        let mut hidden = 0;
-        let kept = findings
-            .into_iter()
-            .filter(|f| {
-                let outside =
-                    f.at.item
-                        .is_none()
-                        .then(|| (file_name(&f.at.file), f.at.a1()));
-                let key = (
-                    f.code.as_str().to_string(),
-                    f.at.sheet.clone(),
-                    f.at.item,
-                    f.at.indicator.clone(),
-                    f.found.clone(),
-                    outside,
-                );
-                match left.get_mut(&key) {
-                    Some(n) if *n > 0 => {
-                        *n -= 1;
-                        hidden += 1;
-                        false
-                    }
-                    _ => true,
+        let mut seen = Seen::default();
+        for f in findings {
+            let outside =
+                f.at.item
+                    .is_none()
+                    .then(|| (file_name(&f.at.file), f.at.a1()));
+            let key = (
+                f.code.as_str().to_string(),
+                f.at.sheet.clone(),
+                f.at.item,
+                f.at.indicator.clone(),
+                f.found.clone(),
+                outside,
+            );
+            let known = match left.get_mut(&key) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
                 }
-            })
-            .collect();
-        (kept, hidden)
+                _ => false,
+            };
+            match (known, f.severity()) {
+                (true, Severity::Error) => {
+                    seen.unresolved_errors += 1;
+                    seen.kept.push(f);
+                }
+                (true, _) => seen.hidden += 1,
+                (false, _) => {
+                    seen.new += 1;
+                    seen.kept.push(f);
+                }
+            }
+        }
+        seen.resolved = left.values().sum();
+        seen
+    }
+}
+
+/// This run's findings against a baseline ([`Baseline::hide`]).
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// The findings to show: the new ones and every error, in order.
+    pub kept: Vec<Finding>,
+    /// Warnings and infos already in the baseline, not shown.
+    pub hidden: usize,
+    /// Findings not in the baseline.
+    pub new: usize,
+    /// Findings of the baseline that this run no longer has.
+    pub resolved: usize,
+    /// Errors already in the baseline and still there.
+    pub unresolved_errors: usize,
+}
+
+impl Seen {
+    /// 「新規 N 件・解決 M 件・未解決エラー K 件」.
+    pub fn line(&self) -> String {
+        format!(
+            "新規 {} 件・解決 {} 件・未解決エラー {} 件（既出の警告・情報 {} 件は表示していません）",
+            self.new, self.resolved, self.unresolved_errors, self.hidden
+        )
     }
 }
 
@@ -297,6 +338,44 @@ mod tests {
             };
             assert!(c.as_str().starts_with(prefix), "{}", c.as_str());
         }
+    }
+
+    #[test]
+    fn a_baseline_hides_warnings_never_errors_and_counts_what_was_resolved() {
+        let at = |item| Location {
+            file: "in/a.xlsx".into(),
+            item: Some(item),
+            ..Location::default()
+        };
+        let grade = Finding::new(Code::UnknownGrade, at(1), Some("a".into()), &["a"]);
+        let plan = Finding::new(Code::MissingPlan, at(2), None, &[]);
+        let gone = Finding::new(Code::BlankGrade, at(3), None, &[]);
+        // The findings.json of the earlier run (only the keys a baseline reads).
+        let json = serde_json::Value::Array(
+            [&grade, &plan, &gone]
+                .iter()
+                .map(|f| {
+                    serde_json::json!({"code": f.code.as_str(), "file": f.at.file,
+                        "sheet": null, "cell": null, "item": f.at.item, "indicator": null,
+                        "found": f.found})
+                })
+                .collect(),
+        )
+        .to_string();
+        let dir = std::env::temp_dir().join(format!("shinchoku-baseline-{}", std::process::id()));
+        std::fs::write(&dir, json).unwrap();
+        let baseline = Baseline::load(&dir).unwrap();
+        std::fs::remove_file(&dir).unwrap();
+        let new = Finding::new(Code::BlankStatus, at(4), None, &[]);
+        let seen = baseline.hide(vec![grade.clone(), plan, new.clone()]);
+        assert_eq!(seen.kept, [grade, new]);
+        assert_eq!(
+            (seen.hidden, seen.new, seen.resolved, seen.unresolved_errors),
+            (1, 1, 1, 1)
+        );
+        assert!(seen
+            .line()
+            .starts_with("新規 1 件・解決 1 件・未解決エラー 1 件"));
     }
 
     #[test]

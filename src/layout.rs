@@ -186,7 +186,7 @@ impl Default for Lists {
     fn default() -> Lists {
         Lists {
             grade: ["Ａ", "Ｂ", "Ｃ"].map(String::from).to_vec(),
-            status: ["達成", "休止"].map(String::from).to_vec(),
+            status: ["達成", "未達成", "休止"].map(String::from).to_vec(),
         }
     }
 }

@@ -38,7 +38,7 @@ pub use cmd::run;
 
 use crate::correct::Correction;
 use crate::error::{Error, Result};
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 use crate::history::HistoryRow;
 use crate::model::{Report, Year};
 use crate::settings::Settings;
@@ -61,6 +61,28 @@ pub struct Outcome {
     pub corrections: Vec<Correction>,
     /// The earlier rows of the 変更履歴 sheet found in the inputs.
     pub history: Vec<HistoryRow>,
+}
+
+/// An indicator as findings name it: file, item №, indicator.
+type IndicatorKey = (String, Option<u32>, Option<String>);
+
+fn indicator_key(f: &Finding) -> IndicatorKey {
+    (f.at.file.clone(), f.at.item, f.at.indicator.clone())
+}
+
+/// The indicators with a value that cannot be read as a number (E105, W209).
+fn unreadable_indicators(findings: &[Finding]) -> std::collections::HashSet<IndicatorKey> {
+    findings
+        .iter()
+        .filter(|f| matches!(f.code, Code::TextInActual | Code::TextInNumberCell))
+        .filter(|f| f.at.indicator.is_some())
+        .map(indicator_key)
+        .collect()
+}
+
+/// A correction of a derived figure (not of what a department typed).
+fn is_derived_fix(f: &Finding) -> bool {
+    matches!(f.code, Code::DerivedDiffers | Code::DerivedFilled)
 }
 
 /// Reads, merges, recalculates, checks and corrects the inputs.
@@ -127,8 +149,12 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
     };
     let (mut input, merge_findings) = batch::merge(reports);
     findings.extend(merge_findings);
-    if let Some(plan) = &settings.plan {
-        let plan_input = read::read_workbook(plan, layout)?;
+    let plan = match &settings.plan {
+        Some(path) => Some(read::read_workbook(path, layout)?),
+        None => None,
+    };
+    batch::into_layout_sheets(&mut input, layout, plan.as_ref().map(|p| &p.report));
+    if let Some(plan_input) = &plan {
         findings.extend(batch::missing_from_plan(
             &plan_input.report,
             &plan_input.file,
@@ -136,14 +162,28 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         ));
     }
     findings.extend(calc::recalculate(&mut input, &settings.rules, year));
-    findings.extend(check::check(&input, year));
+    findings.extend(check::check(
+        &input,
+        year,
+        &layout.lists.status,
+        settings.rules.source(),
+    ));
     let mut output = if keep_input {
         input.clone()
     } else {
         std::mem::take(&mut input)
     };
     let corrections = correct::correct(&mut output);
-    findings.extend(corrections.iter().map(|c| c.finding.clone()));
+    let unreadable = unreadable_indicators(&findings);
+    // One finding per root cause: the derived figures of an indicator with an unreadable value
+    // are recalculated (to "-") and logged in changes.csv, without findings of their own.
+    findings.extend(
+        corrections
+            .iter()
+            .map(|c| &c.finding)
+            .filter(|f| !(is_derived_fix(f) && unreadable.contains(&indicator_key(f))))
+            .cloned(),
+    );
     finding::sort(&mut findings);
     Ok(Outcome {
         year,

@@ -150,12 +150,22 @@ struct RulesFile {
 #[derive(Clone, Debug, Default)]
 pub struct Rules {
     by_key: HashMap<(u32, String), RuleEntry>,
+    /// The file the rules came from, as findings name it.
+    source: String,
 }
 
 impl Rules {
     /// The rules shipped for the sample.
     pub fn builtin() -> Rules {
-        Rules::parse(DEFAULT_RULES).expect("the built-in rules.toml is valid (tested)")
+        let mut rules =
+            Rules::parse(DEFAULT_RULES).expect("the built-in rules.toml is valid (tested)");
+        rules.source = "templates/rules.toml".into();
+        rules
+    }
+
+    /// The file the rules came from ("templates/rules.toml" for the built-in ones).
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// Loads a rules file.
@@ -168,7 +178,9 @@ impl Rules {
             detail,
         };
         let text = std::fs::read_to_string(path).map_err(|e| settings(e.to_string()))?;
-        Rules::parse(&text).map_err(settings)
+        let mut rules = Rules::parse(&text).map_err(settings)?;
+        rules.source = path.display().to_string();
+        Ok(rules)
     }
 
     fn parse(text: &str) -> std::result::Result<Rules, String> {
@@ -184,7 +196,10 @@ impl Rules {
             }
             by_key.insert(key, entry);
         }
-        Ok(Rules { by_key })
+        Ok(Rules {
+            by_key,
+            source: String::new(),
+        })
     }
 
     /// The declared rule of an indicator, if any.

@@ -126,6 +126,31 @@ fn e103_missing_actual() {
 }
 
 #[test]
+fn e112_blank_actual() {
+    // No R1 target (so not E103), but a baseline: the actual is still due.
+    let f = with_item(|i| {
+        i.indicators[0].targets[0] = Field::default();
+        i.indicators[0].actuals[0] = Field::default();
+        clear_derived(i);
+    });
+    assert_finding(
+        only(&f, Code::BlankActual),
+        "L6",
+        "報告年度 R1 の実績が入力されていません（基準値か目標のある指標です。該当しない場合は「-」を入力してください）",
+    );
+}
+
+#[test]
+fn a_typed_dash_is_not_applicable_not_missing() {
+    let f = with_item(|i| {
+        i.indicators[0].targets[0] = Field::default();
+        i.indicators[0].actuals[0] = Field::new(Value::NotApplicable);
+        clear_derived(i);
+    });
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
 fn e104_unknown_grade() {
     let f = with_item(|i| i.grade.text = Some("Ｄ".into()));
     let f = only(&f, Code::UnknownGrade);
@@ -144,6 +169,14 @@ fn e105_text_in_actual() {
         "L6",
         "実績欄に数値でない「集計中」が入力されています。再計算できません",
     );
+}
+
+#[test]
+fn a_text_actual_gives_one_finding_not_one_per_derived_figure() {
+    // The derived figures as the department left them: each is recalculated to "-" (and logged
+    // in changes.csv) without a finding of its own.
+    let f = with_item(|i| i.indicators[0].actuals[0] = Field::new(Value::Text("集計中".into())));
+    only(&f, Code::TextInActual);
 }
 
 #[test]
@@ -297,13 +330,81 @@ fn w207_missing_plan() {
 }
 
 #[test]
-fn w208_ratio_on_lower_is_better() {
-    // №7 ラスパイレス指数: R5 100 below the base 101, declared ratio.
-    let f = with_report(&[7], |_| {});
+fn w222_blank_grade() {
+    let f = with_item(|i| i.grade.text = None);
+    assert_finding(only(&f, Code::BlankGrade), "V5", "評価が入力されていません");
+}
+
+#[test]
+fn w223_blank_status() {
+    let f = with_item(|i| i.status.text = None);
     assert_finding(
-        only(&f, Code::RatioOnLowerIsBetter),
+        only(&f, Code::BlankStatus),
+        "U5",
+        "達成状況が入力されていません",
+    );
+}
+
+#[test]
+fn w224_blank_results() {
+    let f = with_item(|i| i.results.text = None);
+    assert_finding(
+        only(&f, Code::BlankResults),
+        "W5",
+        "R1年度の年度実績が入力されていません",
+    );
+}
+
+#[test]
+fn w225_unknown_status() {
+    let f = with_item(|i| i.status.text = Some("達成済".into()));
+    let f = only(&f, Code::UnknownStatus);
+    assert_finding(
+        f,
+        "U5",
+        "達成状況「達成済」は一覧（達成・未達成・休止、№○○に統合）にない言葉です",
+    );
+    assert_eq!(f.found.as_deref(), Some("達成済"));
+    // A merge into another item is always a known status (and its missing plan is not asked).
+    let f = with_item(|i| {
+        i.status.text = Some("№45に統合".into());
+        i.plan.text = None;
+    });
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn w208_ratio_on_lower_is_better() {
+    // №7 ラスパイレス指数 (R5 100 below the base 101) as an item the rules file does not
+    // declare (№99): the inferred ratio rule is doubted on the indicator (and I304 names it).
+    let f = with_report(&[7], |r| {
+        let item = &mut r.sheets[0].sections[0].items[0];
+        item.no.value = number("99");
+        item.indicators[0].name.text = Some("給与水準の指数".into());
+    });
+    let (w208, rest): (Vec<Finding>, Vec<Finding>) = f
+        .into_iter()
+        .partition(|f| f.code == Code::RatioOnLowerIsBetter);
+    only(&rest, Code::UndeclaredRule);
+    assert_finding(
+        only(&w208, Code::RatioOnLowerIsBetter),
         "P5",
         "最終目標 100 が基準 101 を下回る（少ないほど良い）指標に比率の計算式（実績÷目標）が使われています",
+    );
+}
+
+#[test]
+fn w226_rules_doubt_once_per_run() {
+    // №7 and №40 both declare ratio on a lower-is-better indicator: one finding about the
+    // rules file, not one per indicator on every department's sheet.
+    let f = with_report(&[7, 40], |_| {});
+    let f: Vec<Finding> = f.into_iter().filter(|f| f.at.item.is_none()).collect();
+    let f = only(&f, Code::RulesDoubt);
+    assert_eq!(f.at.file, "templates/rules.toml");
+    assert_eq!((f.at.sheet.as_deref(), f.at.a1()), (None, None));
+    assert_eq!(
+        f.message,
+        "規則ファイルで、最終目標が基準を下回る（少ないほど良い）指標に比率の計算式（実績÷目標）が宣言されています（№7 ラスパイレス指数、№40 市営住宅管理団地数（団地））。意図どおりか規則ファイルを確認してください"
     );
 }
 
@@ -514,6 +615,20 @@ fn i307_full_width_number() {
         form_fix(&f, Code::FullWidthNumber),
         "L6",
         "全角で入力された数値「５９，２８０」を数値 59280 に修正しました",
+    );
+}
+
+#[test]
+fn i310_settled_without_actual() {
+    let f = with_item(|i| {
+        i.status.text = Some("休止".into());
+        i.indicators[0].actuals[0] = Field::default();
+        clear_derived(i);
+    });
+    assert_finding(
+        only(&f, Code::SettledWithoutActual),
+        "L6",
+        "R1の実績が入力されていません（達成状況が「休止」のため確認のみ）",
     );
 }
 

@@ -106,7 +106,12 @@ fn dropping_a_file_reports_into_a_new_folder_beside_it() {
     assert_eq!(made.len(), 1, "{stdout}");
     assert_eq!(
         listing(&made[0]),
-        ["changes.csv", "findings.json", "report.xlsx"]
+        [
+            "changes.csv",
+            "findings.json",
+            "report.xlsx",
+            "確認結果.xlsx"
+        ]
     );
     assert!(
         stdout.contains(&format!("出力先フォルダー: {}", made[0].display())),

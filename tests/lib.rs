@@ -9,6 +9,7 @@ mod layout_prop;
 mod layouts;
 mod libreoffice;
 mod messages;
+mod office;
 mod output;
 mod outset;
 mod pipeline;

@@ -44,7 +44,12 @@ fn a_rerun_keeps_the_earlier_set_byte_for_byte() {
     let earlier = tree(&out);
     assert_eq!(
         names(&earlier),
-        ["changes.csv", "findings.json", "report.xlsx"]
+        [
+            "changes.csv",
+            "findings.json",
+            "report.xlsx",
+            "確認結果.xlsx"
+        ]
     );
 
     let again = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
@@ -273,12 +278,23 @@ fn runs_at_once_into_one_folder_never_mix_their_files() {
     let out = dir.path().join("out");
     assert_eq!(
         listing_of(&out),
-        ["changes.csv", "findings.json", "report.xlsx", "以前の出力"]
+        [
+            "changes.csv",
+            "findings.json",
+            "report.xlsx",
+            "以前の出力",
+            "確認結果.xlsx"
+        ]
     );
     for backup in std::fs::read_dir(out.join("以前の出力")).unwrap() {
         assert_eq!(
             listing_of(&backup.unwrap().path()),
-            ["changes.csv", "findings.json", "report.xlsx"],
+            [
+                "changes.csv",
+                "findings.json",
+                "report.xlsx",
+                "確認結果.xlsx"
+            ],
             "every set kept aside is whole"
         );
     }

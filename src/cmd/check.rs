@@ -1,6 +1,6 @@
 //! `shinchoku check`: the findings of the inputs on the terminal, as text or JSON.
 
-use super::{exit_code, new_findings, print};
+use super::{exit_code, file_names, new_findings, print};
 use crate::cli::Format;
 use crate::error::Result;
 use crate::render;
@@ -15,9 +15,10 @@ pub(super) fn run(
     settings: &Settings,
 ) -> Result<u8> {
     let outcome = crate::process(inputs, settings)?;
-    let (shown, hidden) = new_findings(&outcome.findings, baseline)?;
+    let seen = new_findings(&outcome.findings, baseline)?;
+    let shown = &seen.kept;
     match format {
-        Format::Json => print(&format!("{}\n", render::findings_json(&shown)))?,
+        Format::Json => print(&format!("{}\n", render::findings_json(shown)))?,
         Format::Text => {
             let names = outcome
                 .output
@@ -26,14 +27,22 @@ pub(super) fn run(
                     Some((item.number()?, item.name.as_str().replace('\n', " ")))
                 })
                 .collect();
-            let mut text = render::check_text(&shown, &names);
+            let mut text = render::check_text(shown, &names);
             if baseline.is_some() {
-                text.push_str(&format!(
-                    "（--baseline にある既出の {hidden} 件は表示していません）\n"
-                ));
+                text.push_str(&format!("{}\n", seen.line()));
+            }
+            let statuses = render::file_statuses(
+                &file_names(inputs),
+                &outcome.output,
+                shown,
+                &outcome.corrections,
+            );
+            for st in &statuses {
+                text.push_str(&format!("  {}\n", st.line(false)));
             }
             print(&text)?;
         }
     }
-    Ok(exit_code(&shown))
+    // Errors are never hidden by a baseline: the exit code agrees with the counts printed.
+    Ok(exit_code(shown))
 }

@@ -8,7 +8,7 @@ mod template;
 
 use crate::cli::{Cli, Command, Common};
 use crate::error::{Error, Result};
-use crate::finding::{Baseline, Finding, Severity};
+use crate::finding::{Baseline, Finding, Seen, Severity};
 use crate::settings::Settings;
 use std::io::Write as _;
 use std::path::Path;
@@ -81,13 +81,23 @@ fn exit_code(findings: &[Finding]) -> u8 {
     u8::from(findings.iter().any(|f| f.severity() == Severity::Error))
 }
 
-/// The findings not already in the `--baseline` file (all of them without one), and how many
-/// were hidden.
-fn new_findings(findings: &[Finding], baseline: Option<&Path>) -> Result<(Vec<Finding>, usize)> {
+/// The findings to show: without `--baseline` all of them; with it, every error and the
+/// warnings and infos not already in the baseline, with the counts of new, resolved and
+/// unresolved errors.
+fn new_findings(findings: &[Finding], baseline: Option<&Path>) -> Result<Seen> {
     match baseline {
         Some(p) => Ok(Baseline::load(p)?.hide(findings.to_vec())),
-        None => Ok((findings.to_vec(), 0)),
+        None => Ok(Seen {
+            kept: findings.to_vec(),
+            new: findings.len(),
+            ..Seen::default()
+        }),
     }
+}
+
+/// The inputs as findings name them.
+fn file_names(inputs: &[std::path::PathBuf]) -> Vec<String> {
+    inputs.iter().map(|p| p.display().to_string()).collect()
 }
 
 /// Whether two paths name the same existing file.

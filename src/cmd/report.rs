@@ -1,8 +1,11 @@
-//! `shinchoku report`: the report workbook, `changes.csv` and `findings.json` in a folder,
-//! and a summary on the terminal.
+//! `shinchoku report`: the report workbook, the review workbook (確認結果.xlsx), `changes.csv`
+//! and `findings.json` in a folder, and a summary on the terminal: a status line per input
+//! file, the counts, and the errors themselves.
 
-use super::{exit_code, new_findings, print};
+use super::{exit_code, file_names, new_findings, print};
+use crate::correct::Correction;
 use crate::error::Result;
+use crate::finding::{Finding, Severity};
 use crate::outset::{self, OutputSet};
 use crate::settings::Settings;
 use crate::{batch, correct, finding, render, write};
@@ -27,9 +30,15 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     let out = options.out.as_path();
     // The report as read is not written: correct it in place, one model in memory.
     let outcome = crate::process_in_place(inputs, settings)?;
-    let (shown, hidden) = new_findings(&outcome.findings, options.baseline.as_deref())?;
-    let (e, w, i) = finding::counts(&shown);
-    drop(shown);
+    let seen = new_findings(&outcome.findings, options.baseline.as_deref())?;
+    let statuses = render::file_statuses(
+        &file_names(inputs),
+        &outcome.output,
+        &seen.kept,
+        &outcome.corrections,
+    );
+    let tally = render::tally(&outcome.output);
+    let history = correct::history(&outcome.history, &outcome.corrections);
     let date = options
         .date
         .clone()
@@ -38,7 +47,7 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     let write_options = write::WriteOptions {
         date: Some(date.clone()),
         doc_no: options.doc_no.clone(),
-        history: correct::history(&outcome.history, &outcome.corrections),
+        history: history.clone(),
     };
     // Everything the run reads is protected from the set's move aside.
     let reads: Vec<&Path> = inputs
@@ -51,16 +60,31 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     let items = outcome.output.items().count();
     let indicators = outcome.output.indicators().count();
     // The report is handed over: each sheet is freed once written.
-    let xlsx = write::report_workbook(
+    let (xlsx, placed) = write::report_workbook_placed(
         outcome.output,
         &settings.layout,
         outcome.year,
         &write_options,
-        &outcome.corrections,
         &out.join(outset::REPORT),
     )?;
     set.write(outset::REPORT, &xlsx)?;
     drop(xlsx);
+    let review = write::Review {
+        findings: &outcome.findings,
+        statuses: &statuses,
+        tally: &tally,
+        history: &history,
+        report_name: outset::REPORT,
+        out_dir: out,
+    };
+    let review = write::review_workbook(
+        &review,
+        &placed,
+        &settings.layout,
+        &out.join(outset::REVIEW),
+    )?;
+    set.write(outset::REVIEW, &review)?;
+    drop(review);
     set.write(outset::CHANGES, &render::changes_csv(&outcome.corrections))?;
     set.write(
         outset::FINDINGS,
@@ -74,17 +98,24 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     }
     let done = set.commit()?;
     let mut text = format!(
-        "{}年度: {items} 項目・{indicators} 指標を再計算しました。修正 {} 件、エラー {e} 件、警告 {w} 件、情報 {i} 件。\n",
-        outcome.year,
-        outcome.corrections.len()
+        "{}年度: {items} 項目・{indicators} 指標を再計算しました。\n",
+        outcome.year
     );
-    text.push_str(&format!("表紙の日付: {date}（--date で変えられます）\n"));
+    for st in &statuses {
+        text.push_str(&format!("  {}\n", st.line(true)));
+    }
+    text.push_str(&summary(&seen.kept, &outcome.corrections));
     if options.baseline.is_some() {
-        text.push_str(&format!("（--baseline にある既出の {hidden} 件は数えていません。findings.json にはすべて記録しています）\n"));
+        text.push_str(&format!("{}\n", seen.line()));
     }
-    for t in &done.written {
-        text.push_str(&format!("  {}\n", t.display()));
-    }
+    text.push_str(&errors(&seen.kept));
+    text.push_str(&format!("表紙の日付: {date}（--date で変えられます）\n"));
+    let shown: Vec<String> = done
+        .written
+        .iter()
+        .map(|t| t.display().to_string())
+        .collect();
+    text.push_str(&format!("  出力: {}\n", shown.join(", ")));
     if let Some(backup) = &done.backup {
         text.push_str(&format!(
             "  以前の出力は {} に移しました\n",
@@ -92,5 +123,58 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         ));
     }
     print(&text)?;
-    Ok(exit_code(&outcome.findings))
+    // Errors are never hidden by a baseline: the exit code agrees with the counts printed.
+    Ok(exit_code(&seen.kept))
 }
+
+/// 「エラー 1 件（要修正）、警告 3 件、情報 2 件、修正 18 件（入力値の修正 2 件・空欄の補完 16 件）」
+fn summary(shown: &[Finding], corrections: &[Correction]) -> String {
+    let (e, w, i) = finding::counts(shown);
+    let fills = render::fills(corrections);
+    let needs = if e > 0 { "（要修正）" } else { "" };
+    format!(
+        "エラー {e} 件{needs}、警告 {w} 件、情報 {i} 件、修正 {} 件（入力値の修正 {} 件・空欄の補完 {fills} 件）\n",
+        corrections.len(),
+        corrections.len() - fills
+    )
+}
+
+/// The errors, one line each (the first [`ERRORS_LISTED`]; the rest are in the review workbook).
+fn errors(shown: &[Finding]) -> String {
+    let errors: Vec<&Finding> = shown
+        .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .collect();
+    let mut text = String::new();
+    for f in errors.iter().take(ERRORS_LISTED) {
+        let file = std::path::Path::new(&f.at.file)
+            .file_name()
+            .map_or_else(|| f.at.file.clone(), |n| n.to_string_lossy().into_owned());
+        let place = match (&f.at.sheet, f.at.a1()) {
+            (Some(s), Some(c)) => format!(" {s}!{c}"),
+            _ => String::new(),
+        };
+        let item = f.at.item.map(|n| format!(" №{n}")).unwrap_or_default();
+        let ind =
+            f.at.indicator
+                .as_deref()
+                .map(|s| format!(" {}", s.replace('\n', " ")))
+                .unwrap_or_default();
+        text.push_str(&format!(
+            "  エラー {}: {file}{place}{item}{ind} {}\n",
+            f.code.as_str(),
+            f.message
+        ));
+    }
+    if errors.len() > ERRORS_LISTED {
+        text.push_str(&format!(
+            "  ほか {} 件のエラーは {} の指摘一覧にあります\n",
+            errors.len() - ERRORS_LISTED,
+            outset::REVIEW
+        ));
+    }
+    text
+}
+
+/// How many errors the summary lists one by one.
+const ERRORS_LISTED: usize = 20;

@@ -15,7 +15,7 @@ use std::time::SystemTime;
 /// The published report workbook (資料2).
 pub const REPORT: &str = "report.xlsx";
 /// The review workbook for the office (SPEC §9).
-pub const REVIEW: &str = "確認結果.xlsx";
+pub const REVIEW: &str = crate::write::REVIEW_FILE;
 /// The folder of return workbooks, one per department input (SPEC §9).
 pub const RETURNS: &str = "返却";
 /// The corrections, for scripts.

@@ -1,5 +1,6 @@
 //! The 変更履歴 sheet of the report workbook: header row, then one row per correction of this
-//! and earlier runs, printed with the report (A3 landscape, one page wide).
+//! and earlier runs. veryHidden: not a page of 資料2, not offered by Excel's 再表示, but read
+//! back when the report is an input again (its copy for people is in the review workbook).
 
 use crate::history::{HistoryRow, HISTORY_HEADER, HISTORY_SHEET};
 use crate::layout::Layout;
@@ -23,11 +24,7 @@ pub(super) fn add_history_sheet(
     let bold = text.clone().set_bold().set_background_color("#D9E1F2");
     let ws = workbook.add_worksheet();
     ws.set_name(HISTORY_SHEET)?;
-    // Printed with the report: its paper, landscape, one page wide, the header on every page.
-    ws.set_paper_size(layout.print.paper);
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
+    ws.set_very_hidden(true);
     for (c, h) in HISTORY_HEADER.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }

@@ -1,28 +1,30 @@
 //! Writing: the corrected, recalculated [`Report`] (+ the [`Layout`] and the
 //! [`Correction`]s) → the report workbook as published (SPEC §2, §6): layout with merges,
 //! borders, the Japanese font and the △ formats; derived cells as live formulas whose cached
-//! results are our decimals; notes on corrected cells; 評価/達成状況 lists; A3 landscape print
-//! setup; the 変更履歴 sheet. Also the department workbook (`template`: same layout, inputs
-//! unlocked, sheets protected) and [`write_atomic`] for every output file. The only module
-//! that builds workbooks with rust_xlsxwriter.
+//! results are our decimals; 評価/達成状況 lists; A3 landscape print setup; the 変更履歴 as a
+//! veryHidden sheet; no review annotations. The review workbook for the office ([`review`]:
+//! findings linked to their cells, submission status, 集計, 変更履歴). Also the department
+//! workbook (`template`: same layout, inputs unlocked, sheets protected) and [`write_atomic`]
+//! for every output file. The only module that builds workbooks with rust_xlsxwriter.
 
 mod formats;
 mod heights;
 mod history;
-mod notes;
 mod page_numbers;
 mod pages;
+mod placed;
+mod review;
 mod sheet;
 
 pub use heights::{display_units, wrapped_lines};
+pub use placed::Placed;
+pub use review::{Review, REVIEW_FILE};
 
-use crate::correct::Correction;
 use crate::error::{Error, Result};
 use crate::history::HistoryRow;
 use crate::layout::Layout;
 use crate::model::{Report, Sheet, Year};
 use formats::Formats;
-use notes::Notes;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 use sheet::{Ctx, Kind, SheetWriter};
 use std::borrow::{Borrow, Cow};
@@ -58,9 +60,9 @@ impl<'a> From<&'a Report> for Cow<'a, Report> {
     }
 }
 
-/// Builds the report workbook in memory. Corrected cells carry a note with the old value and
-/// the reason; derived cells are live formulas whose cached results are the figures
-/// recalculated on each indicator.
+/// Builds the report workbook in memory: 資料2 as published, without review annotations
+/// (corrections are listed in the review workbook); derived cells are live formulas whose
+/// cached results are the figures recalculated on each indicator.
 ///
 /// # Errors
 /// [`Error::Write`] if a value cannot be stored (e.g. a text longer than Excel allows).
@@ -69,21 +71,50 @@ pub fn report_workbook<'a>(
     layout: &Layout,
     year: Year,
     options: &WriteOptions,
-    corrections: &[Correction],
     out_name: &Path,
 ) -> Result<Vec<u8>> {
+    report_workbook_placed(report, layout, year, options, out_name).map(|(xlsx, _)| xlsx)
+}
+
+/// [`report_workbook`], also giving where each input value was written (for the links of the
+/// review workbook).
+///
+/// # Errors
+/// As [`report_workbook`].
+pub fn report_workbook_placed<'a>(
+    report: impl Into<Cow<'a, Report>>,
+    layout: &Layout,
+    year: Year,
+    options: &WriteOptions,
+    out_name: &Path,
+) -> Result<(Vec<u8>, Placed)> {
     let ctx = Ctx {
         layout,
         f: Formats::new(layout, false),
         year,
         kind: Kind::Report,
-        notes: Notes::of(corrections),
+        placed: Placed::default(),
     };
     // An owned report is dropped sheet by sheet as each is written.
-    match report.into() {
+    let xlsx = match report.into() {
         Cow::Borrowed(r) => build(&r.sheets, &ctx, options, out_name),
         Cow::Owned(r) => build(r.sheets, &ctx, options, out_name),
-    }
+    }?;
+    Ok((xlsx, ctx.placed))
+}
+
+/// Builds the review workbook (確認結果.xlsx) in memory; `placed` is what
+/// [`report_workbook_placed`] gave, for the links to the report's cells.
+///
+/// # Errors
+/// [`Error::Write`] if a value cannot be stored.
+pub fn review_workbook(
+    review: &Review<'_>,
+    placed: &Placed,
+    layout: &Layout,
+    out_name: &Path,
+) -> Result<Vec<u8>> {
+    review::build(review, placed, layout).map_err(|e| Error::write(out_name, e))
 }
 
 /// Builds the department workbook (`template`): the same layout, derived cells as formulas,
@@ -102,7 +133,7 @@ pub fn template_workbook(
         f: Formats::new(layout, true),
         year,
         kind: Kind::Template,
-        notes: Notes::default(),
+        placed: Placed::default(),
     };
     build(&report.sheets, &ctx, &WriteOptions::default(), out_name)
 }

@@ -1,11 +1,11 @@
 //! One worksheet of a written workbook: headings, the top-right date and number, the table
-//! header, every item block (texts, values, live formulas, notes on corrected cells), the
+//! header, every item block (texts, values, live formulas; where each input value went), the
 //! 評価/達成状況 lists and the print setup.
 
 use super::formats::Formats;
 use super::heights::{column_width, heading_height, line_height, set_block_heights, wrapped_lines};
-use super::notes::Notes;
 use super::pages::{print_setup, Block, PrintPlan};
+use super::placed::Placed;
 use super::{to_f64, WriteOptions};
 use crate::calc::formulas::indicator_formulas;
 use crate::calc::input_decimals;
@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::value::Value;
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, Format, Formula, Note, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, Format, Formula, Worksheet, XlsxError,
 };
 
 /// What is written: the published report, or the workbook sent to departments.
@@ -37,8 +37,9 @@ pub(super) struct Ctx<'a> {
     pub year: Year,
     /// Report or template.
     pub kind: Kind,
-    /// Notes on corrected cells.
-    pub notes: Notes,
+    /// Where each value read from an input was written (the published report carries no
+    /// notes: corrections are listed in the review workbook, linked to their cells).
+    pub placed: Placed,
 }
 
 /// Where a value goes: a cell, merged down over `rows` rows when more than one.
@@ -63,12 +64,14 @@ impl Place {
 pub(super) struct SheetWriter<'a> {
     ws: &'a mut Worksheet,
     ctx: &'a Ctx<'a>,
+    name: std::sync::Arc<str>,
 }
 
 impl<'a> SheetWriter<'a> {
     /// A writer of `ws`.
     pub fn new(ws: &'a mut Worksheet, ctx: &'a Ctx<'a>) -> SheetWriter<'a> {
-        SheetWriter { ws, ctx }
+        let name = ws.name().into();
+        SheetWriter { ws, ctx, name }
     }
 
     /// Writes `sheet` (the `index`-th of the workbook), its pages numbered from
@@ -334,17 +337,9 @@ impl<'a> SheetWriter<'a> {
         Ok(2.0 * each)
     }
 
-    /// Puts the correction note of `at` (if any) on the written cell.
+    /// Records where the value read from `at` was written.
     fn annotate(&mut self, row: u32, c: u16, at: Option<&CellRef>) -> Result<(), XlsxError> {
-        if let Some(text) = self.ctx.notes.get(at) {
-            let note = Note::new(text)
-                .set_author("shinchoku")
-                .add_author_prefix(false)
-                .set_font_name(&self.ctx.layout.font.name)
-                .set_width(300)
-                .set_height(90);
-            self.ws.insert_note(row, c, &note)?;
-        }
+        self.ctx.placed.record(at, (self.name.clone(), row, c));
         Ok(())
     }
 

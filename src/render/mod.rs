@@ -8,6 +8,11 @@ use crate::finding::{counts, Finding, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
 
+mod status;
+mod tally;
+pub use status::{file_statuses, fills, FileStatus};
+pub use tally::{money_scale, tally, TallyRow};
+
 /// Findings as terminal text: grouped by file and sheet, then by item № (with its name from
 /// `names`), one line per finding (code, severity, cell, indicator, message), then a count by
 /// severity.

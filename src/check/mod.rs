@@ -9,6 +9,8 @@ use crate::rules::{RateRule, TotalRule};
 use crate::value::{format_report, squash, Value};
 use crate::vocab;
 use rust_decimal::Decimal;
+
+mod completeness;
 use std::collections::HashMap;
 
 /// What every indicator check needs besides the indicator: its item's №, its name, its
@@ -26,13 +28,17 @@ impl Ctx<'_> {
     }
 }
 
-/// Runs every check over the report (already recalculated) for `year`.
-pub fn check(report: &Report, year: Year) -> Vec<Finding> {
+/// Runs every check over the report (already recalculated) for `year`; `statuses` are the
+/// office's 達成状況 words (the layout's list; 「№○○に統合」 forms are always accepted).
+/// A doubt about the rules file (`rules_file`) is reported once, as such (W226).
+pub fn check(report: &Report, year: Year, statuses: &[String], rules_file: &str) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut doubts = Vec::new();
     let mut seen: HashMap<u32, (String, String)> = HashMap::new();
     for (_, item) in report.items() {
         check_item_no(item, &mut seen, &mut out);
         check_item_texts(item, &mut out);
+        completeness::item_entries(item, year, statuses, &mut out);
         for ind in &item.indicators {
             let Some(d) = &ind.recalculated else {
                 continue;
@@ -44,7 +50,23 @@ pub fn check(report: &Report, year: Year) -> Vec<Finding> {
                 year,
             };
             check_indicator(item, ind, &cx, &mut out);
+            if cx.d.rule.declared && lower_is_better_ratio(ind, &cx).is_some() {
+                let name = cx.name.unwrap_or("").replace('\n', " ");
+                doubts.push(format!("№{} {name}", cx.no.unwrap_or(0)));
+            }
         }
+    }
+    if !doubts.is_empty() {
+        let at = Location {
+            file: rules_file.to_string(),
+            ..Location::default()
+        };
+        out.push(Finding::new(
+            Code::RulesDoubt,
+            at,
+            None,
+            &[&doubts.join("、")],
+        ));
     }
     out
 }
@@ -52,7 +74,10 @@ pub fn check(report: &Report, year: Year) -> Vec<Finding> {
 /// The checks of one indicator, in the order their findings are listed for one cell.
 fn check_indicator(item: &Item, ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     text_in_number_cells(ind, cx, out);
-    missing_actuals(ind, cx, out);
+    if !completeness::settled(item) {
+        missing_actuals(ind, cx, out);
+    }
+    completeness::report_year_actual(item, ind, cx.year, out);
     future_actuals(ind, cx, out);
     check_base_and_kubun(ind, cx.no, cx.name, out);
     total_not_sum(ind, cx, out);
@@ -163,19 +188,26 @@ fn past_final_target(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// W208: a `ratio` rule on an indicator whose R5 target is below its baseline.
+/// The R5 target and baseline of a `ratio` indicator whose R5 target is below its baseline.
+fn lower_is_better_ratio(ind: &Indicator, cx: &Ctx<'_>) -> Option<(Decimal, Decimal)> {
+    let (t5, base) = (ind.targets[4].value.number()?, ind.base.value.number()?);
+    (cx.d.rule.rate == RateRule::Ratio && t5 < base).then_some((t5, base))
+}
+
+/// W208: an inferred `ratio` rule on an indicator whose R5 target is below its baseline (a
+/// declared one is a doubt about the rules file: W226, once per run).
 fn ratio_on_lower_is_better(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
-    let (t5, base) = (ind.targets[4].value.number(), ind.base.value.number());
-    if let (RateRule::Ratio, Some(t5), Some(b)) = (cx.d.rule.rate, t5, base) {
-        if t5 < b {
-            let (st, sb) = (t5.normalize().to_string(), b.normalize().to_string());
-            out.push(Finding::new(
-                Code::RatioOnLowerIsBetter,
-                cx.at(&ind.targets[4]),
-                Some(st.clone()),
-                &[&st, &sb],
-            ));
-        }
+    if cx.d.rule.declared {
+        return;
+    }
+    if let Some((t5, b)) = lower_is_better_ratio(ind, cx) {
+        let (st, sb) = (t5.normalize().to_string(), b.normalize().to_string());
+        out.push(Finding::new(
+            Code::RatioOnLowerIsBetter,
+            cx.at(&ind.targets[4]),
+            Some(st.clone()),
+            &[&st, &sb],
+        ));
     }
 }
 
