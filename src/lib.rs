@@ -4,7 +4,7 @@
 //! The pipeline, one module per stage with the model in the middle (imports point down this
 //! list only; `tests/layers.rs` checks it):
 //! [`error`] → [`value`] → [`vocab`] → [`rules`] → [`model`] → [`finding`] → [`layout`] →
-//! [`settings`] → [`guard`] → [`history`] → [`compare`] → [`read`] → [`batch`] → [`calc`] →
+//! [`settings`] → [`guard`] → [`history`] → [`compare`] → [`read`] → [`batch`] → [`drift`] → [`calc`] →
 //! [`check`] → [`correct`] → [`template`] → [`render`] → [`write`] → [`outset`] → [`cli`] →
 //! [`cmd`] → [`dropin`].
 //! [`process`] runs read → batch → calc → check → correct for the commands.
@@ -16,6 +16,7 @@ pub mod cli;
 pub mod cmd;
 pub mod compare;
 pub mod correct;
+pub mod drift;
 pub mod dropin;
 pub mod error;
 pub mod finding;
@@ -159,6 +160,12 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
             &plan_input.report,
             &plan_input.file,
             &input,
+        ));
+        findings.extend(drift::compare(
+            &plan_input.report,
+            &plan_input.file,
+            &input,
+            year,
         ));
     }
     findings.extend(calc::recalculate(&mut input, &settings.rules, year));

@@ -639,6 +639,7 @@ fn every_registry_code_has_a_test_here() {
         include_str!("checks.rs"),
         include_str!("batch.rs"),
         include_str!("reader.rs"),
+        include_str!("drift.rs"),
     ]
     .concat();
     for code in Code::ALL {

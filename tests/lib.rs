@@ -3,6 +3,7 @@
 mod batch;
 mod checks;
 mod cli;
+mod drift;
 mod fixture;
 mod layers;
 mod layout_prop;
