@@ -21,7 +21,8 @@ pub(super) struct Options {
     pub doc_no: Option<String>,
     /// `--baseline`.
     pub baseline: Option<PathBuf>,
-    /// `--split`: kept as an alias; the return workbooks are always written.
+    /// `--split`: a change log per input (kept for scripts; the return workbooks are always
+    /// written).
     pub split: bool,
 }
 
@@ -91,8 +92,12 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         outset::FINDINGS,
         render::findings_json(&outcome.findings).as_bytes(),
     )?;
-    // `--split` is an alias now: each input's return workbook replaces its change log.
-    let _ = options.split;
+    if options.split {
+        for (input, name) in inputs.iter().zip(batch::split_names(inputs)) {
+            let mine = correct::of_file(&input.display().to_string(), &outcome.corrections);
+            set.write(&name, &render::changes_csv(&mine))?;
+        }
+    }
     let done = set.commit()?;
     let mut text = format!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。\n",
