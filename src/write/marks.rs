@@ -114,3 +114,34 @@ pub(super) fn coloured(fmt: &Format, (fill, font): (u32, u32)) -> Format {
 pub(super) fn entry(fmt: &Format) -> Format {
     coloured(fmt, INPUT).set_unlocked()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Code, Location};
+
+    #[test]
+    fn the_worst_finding_colours_a_cell_and_every_message_is_in_its_note() {
+        let loc = Location {
+            file: "a.xlsx".into(),
+            sheet: Some("大分類1".into()),
+            pos: Some((4, 21)),
+            ..Location::default()
+        };
+        let warning = Finding::new(Code::BlankStatus, loc.clone(), None, &[]);
+        let error = Finding::new(Code::UnknownGrade, loc, None, &["a"]);
+        let marks = Marks::new(&[warning, error], &[]);
+        let at = CellRef {
+            file: "a.xlsx".into(),
+            sheet: "大分類1".into(),
+            row: 4,
+            col: 21,
+        };
+        let mark = marks.get(Some(&at)).unwrap();
+        assert_eq!(mark.colours, BAD);
+        assert_eq!(mark.lines.len(), 2);
+        assert!(mark.lines[1].starts_with("E104 "), "{:?}", mark.lines);
+        let other = CellRef { row: 5, ..at };
+        assert!(marks.get(Some(&other)).is_none());
+    }
+}

@@ -134,3 +134,34 @@ fn findings_sheet(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Code, Location};
+
+    fn at_v5(code: Code, args: &[&str]) -> Finding {
+        let loc = Location {
+            file: "a.xlsx".into(),
+            sheet: Some("大分類1".into()),
+            pos: Some((4, 21)),
+            ..Location::default()
+        };
+        Finding::new(code, loc, None, args)
+    }
+
+    #[test]
+    fn the_cover_line_counts_errors_and_warnings_and_is_shinchokus_own() {
+        let none = cover(&[]);
+        assert_eq!(none, "【確認結果】確認事項はありません。");
+        let some = cover(&[
+            at_v5(Code::UnknownGrade, &["a"]),
+            at_v5(Code::BlankStatus, &[]),
+        ]);
+        assert!(
+            some.starts_with("【確認結果】エラー 1 件・警告 1 件があります。"),
+            "{some}"
+        );
+        assert!(crate::own::is_own_line(&none) && crate::own::is_own_line(&some));
+    }
+}
