@@ -299,6 +299,16 @@ pub fn missing_from_plan(plan: &Report, plan_file: &str, merged: &Report) -> Vec
 /// The `--split` file names of the inputs: `changes-<input file stem>.csv`, with `-2`, `-3` …
 /// added when two inputs share a stem (a/総務課.xlsx and b/総務課.xlsx).
 pub fn split_names(inputs: &[PathBuf]) -> Vec<String> {
+    names_by_stem(inputs, |stem| format!("changes-{stem}"), "csv")
+}
+
+/// The return workbook names of the inputs (in `返却/`): `<input file stem>_確認.xlsx`, with
+/// `-2`, `-3` … added when two inputs share a stem.
+pub fn return_names(inputs: &[PathBuf]) -> Vec<String> {
+    names_by_stem(inputs, |stem| format!("{stem}_確認"), "xlsx")
+}
+
+fn names_by_stem(inputs: &[PathBuf], name: impl Fn(&str) -> String, ext: &str) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     inputs
         .iter()
@@ -310,11 +320,28 @@ pub fn split_names(inputs: &[PathBuf]) -> Vec<String> {
             let n = seen.entry(stem.clone()).or_insert(0);
             *n += 1;
             match *n {
-                1 => format!("changes-{stem}.csv"),
-                n => format!("changes-{stem}-{n}.csv"),
+                1 => format!("{}.{ext}", name(&stem)),
+                n => format!("{}-{n}.{ext}", name(&stem)),
             }
         })
         .collect()
+}
+
+/// The items of `report` read from `file` (as given on the command line), in their sheets and
+/// 小分類; sheets and 小分類 without one are left out.
+pub fn of_file(report: &Report, file: &str) -> Report {
+    let mut mine = report.clone();
+    for sheet in &mut mine.sheets {
+        for section in &mut sheet.sections {
+            section.items.retain(|item| {
+                let at = item.no.at.as_ref().or(item.name.at.as_ref());
+                at.is_some_and(|at| &*at.file == file)
+            });
+        }
+        sheet.sections.retain(|s| !s.items.is_empty());
+    }
+    mine.sheets.retain(|s| !s.sections.is_empty());
+    mine
 }
 
 /// A progress bar over `len` input files on stderr: drawn only for a batch (more than one

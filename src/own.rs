@@ -14,13 +14,28 @@ pub enum OwnSheet {
     History,
 }
 
-/// Every sheet shinchoku writes besides the 大分類 sheets, by name.
-pub const SHEETS: &[(&str, OwnSheet)] = &[(HISTORY_SHEET, OwnSheet::History)];
+/// The findings sheet of a return workbook (返却/<stem>_確認.xlsx).
+pub const FINDINGS_SHEET: &str = "指摘一覧";
 
-/// Lines shinchoku writes on a 大分類 sheet outside the table (cover and instruction lines of
-/// return workbooks and templates), matched after normalisation by prefix. Empty today: the
-/// report workbook carries none (its correction notes are cell comments, which are not cells).
-pub const LINES: &[&str] = &[];
+/// Every sheet shinchoku writes besides the 大分類 sheets, by name. The return workbook's
+/// 指摘一覧 is consumed as a 変更履歴-shaped sheet: its rows begin with 重要度 text, never a run
+/// number, so none is taken as a history row (a variant of its own needs the reader's match,
+/// in `read.rs`, to learn it).
+pub const SHEETS: &[(&str, OwnSheet)] = &[
+    (HISTORY_SHEET, OwnSheet::History),
+    (FINDINGS_SHEET, OwnSheet::History),
+];
+
+/// The start of a return workbook's cover line.
+pub const COVER: &str = "【確認結果】";
+
+/// The start of a template's instruction line.
+pub const INSTRUCTION: &str = "【記入方法】";
+
+/// Lines shinchoku writes on a 大分類 sheet outside the table (the cover line of return
+/// workbooks, the instruction line of templates), matched after normalisation by prefix.
+/// Notes and fills are not cells: the reader never sees them.
+pub const LINES: &[&str] = &[COVER, INSTRUCTION];
 
 /// The own sheet called `name`, if shinchoku writes one by that name.
 pub fn sheet(name: &str) -> Option<OwnSheet> {
@@ -45,5 +60,13 @@ mod tests {
         assert_eq!(sheet(HISTORY_SHEET), Some(OwnSheet::History));
         assert_eq!(sheet("大分類1"), None);
         assert!(!is_own_line("大分類１ 組織・人材マネジメントの見直し"));
+    }
+
+    #[test]
+    fn the_cover_instruction_and_findings_sheet_are_registered() {
+        assert!(is_own_line("【確認結果】確認事項はありません。"));
+        assert!(is_own_line("【記入方法】色付きのセルに記入してください。"));
+        assert!(!is_own_line("確認事項はありません。"));
+        assert!(sheet(FINDINGS_SHEET).is_some());
     }
 }

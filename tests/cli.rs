@@ -110,7 +110,8 @@ fn dropping_a_file_reports_into_a_new_folder_beside_it() {
             "changes.csv",
             "findings.json",
             "report.xlsx",
-            "確認結果.xlsx"
+            "確認結果.xlsx",
+            "返却"
         ]
     );
     assert!(

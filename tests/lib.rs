@@ -16,6 +16,7 @@ mod outset;
 mod pipeline;
 mod reader;
 mod report_format;
+mod returns;
 mod robust;
 mod seed;
 mod template;

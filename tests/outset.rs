@@ -48,7 +48,8 @@ fn a_rerun_keeps_the_earlier_set_byte_for_byte() {
             "changes.csv",
             "findings.json",
             "report.xlsx",
-            "確認結果.xlsx"
+            "確認結果.xlsx",
+            "返却/mine-r1_確認.xlsx"
         ]
     );
 
@@ -283,7 +284,8 @@ fn runs_at_once_into_one_folder_never_mix_their_files() {
             "findings.json",
             "report.xlsx",
             "以前の出力",
-            "確認結果.xlsx"
+            "確認結果.xlsx",
+            "返却"
         ]
     );
     for backup in std::fs::read_dir(out.join("以前の出力")).unwrap() {
@@ -293,7 +295,8 @@ fn runs_at_once_into_one_folder_never_mix_their_files() {
                 "changes.csv",
                 "findings.json",
                 "report.xlsx",
-                "確認結果.xlsx"
+                "確認結果.xlsx",
+                "返却"
             ],
             "every set kept aside is whole"
         );

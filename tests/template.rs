@@ -82,9 +82,18 @@ fn next_cycle_keeps_structure_bases_targets_and_empties_the_new_year() {
             .iter()
             .map(|c| c.as_str().unwrap())
             .collect();
-        // Inputs (R2 actual, text columns) are editable; formulas and headers are not.
-        for cell in ["M6", "W5", "X5", "V5", "U5"] {
+        // This year's inputs (R2 actuals, text columns) are editable; plan cells, formulas
+        // and headers are not.
+        for cell in ["W5", "X5", "V5", "U5"] {
             assert!(unlocked.contains(&cell), "{} {cell} locked", s["name"]);
+        }
+        assert!(unlocked.iter().any(|c| c.starts_with('M')), "an R2 actual");
+        for cell in ["A5", "B5", "L5", "J5", "R5"] {
+            assert!(
+                !unlocked.contains(&cell),
+                "{} {cell} (plan) unlocked",
+                s["name"]
+            );
         }
         for cell in s["formulas"].as_object().unwrap().keys() {
             assert!(!unlocked.contains(&cell.as_str()), "{cell} unlocked");

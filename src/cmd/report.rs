@@ -21,7 +21,8 @@ pub(super) struct Options {
     pub doc_no: Option<String>,
     /// `--baseline`.
     pub baseline: Option<PathBuf>,
-    /// `--split`: a change log per input.
+    /// `--split`: a change log per input (kept for scripts; the return workbooks are always
+    /// written).
     pub split: bool,
 }
 
@@ -57,6 +58,7 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         .chain(options.baseline.as_deref())
         .collect();
     let mut set = OutputSet::begin(out, &reads)?;
+    returns(&mut set, inputs, &outcome, settings)?;
     let items = outcome.output.items().count();
     let indicators = outcome.output.indicators().count();
     // The report is handed over: each sheet is freed once written.
@@ -125,6 +127,36 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     print(&text)?;
     // Errors are never hidden by a baseline: the exit code agrees with the counts printed.
     Ok(exit_code(&seen.kept))
+}
+
+/// One return workbook per input in `返却/`: its items, findings and corrections.
+fn returns(
+    set: &mut OutputSet,
+    inputs: &[PathBuf],
+    outcome: &crate::Outcome,
+    settings: &Settings,
+) -> Result<()> {
+    let folder = set.folder(outset::RETURNS)?;
+    for (input, name) in inputs.iter().zip(batch::return_names(inputs)) {
+        let file = input.display().to_string();
+        let report = batch::of_file(&outcome.output, &file);
+        let findings: Vec<Finding> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.at.file == file)
+            .cloned()
+            .collect();
+        let corrections = correct::of_file(&file, &outcome.corrections);
+        let ret = write::Return {
+            report: &report,
+            findings: &findings,
+            corrections: &corrections,
+        };
+        let path = folder.join(&name);
+        let xlsx = write::return_workbook(&ret, &settings.layout, outcome.year, &path)?;
+        write::write_atomic(&path, &xlsx)?;
+    }
+    Ok(())
 }
 
 /// 「エラー 1 件（要修正）、警告 3 件、情報 2 件、修正 18 件（入力値の修正 2 件・空欄の補完 16 件）」

@@ -24,6 +24,8 @@ pub(super) struct Formats {
     pub heading_lines: Format,
     /// The table header cells.
     pub header: Format,
+    /// The line above the table (a return workbook's cover, a template's instruction).
+    pub cover: Format,
     /// A derived rate (one decimal, △ for negatives).
     pub rate: Format,
     /// Input numbers with 0–3 decimals.
@@ -33,8 +35,8 @@ pub(super) struct Formats {
 }
 
 impl Formats {
-    /// `unlock_inputs`: input cells stay editable on a protected sheet (the template).
-    pub fn new(layout: &Layout, unlock_inputs: bool) -> Formats {
+    /// Every cell locked: a protected sheet unlocks this year's inputs one by one.
+    pub fn new(layout: &Layout) -> Formats {
         let font = Format::new()
             .set_font_name(&layout.font.name)
             .set_font_size(layout.font.size)
@@ -43,11 +45,7 @@ impl Formats {
             .clone()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
-        let input = if unlock_inputs {
-            locked.clone().set_unlocked()
-        } else {
-            locked.clone()
-        };
+        let input = locked.clone();
         // Numbers keep a small indent from the right border.
         let number = |base: &Format, decimals: u32| {
             base.clone()
@@ -66,6 +64,7 @@ impl Formats {
                 .clone()
                 .set_font_size(layout.font.size + 2.0)
                 .set_bold(),
+            cover: font.clone().set_bold().set_font_color(0x9C0006),
             heading_lines: font
                 .set_font_size(layout.font.size + 2.0)
                 .set_bold()

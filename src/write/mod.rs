@@ -10,14 +10,18 @@
 mod formats;
 mod heights;
 mod history;
+mod lists;
+mod marks;
 mod page_numbers;
 mod pages;
 mod placed;
+mod returns;
 mod review;
 mod sheet;
 
 pub use heights::{display_units, wrapped_lines};
 pub use placed::Placed;
+pub use returns::{return_workbook, Return, RETURN_FINDINGS_SHEET};
 pub use review::{Review, REVIEW_FILE};
 
 use crate::error::{Error, Result};
@@ -90,15 +94,17 @@ pub fn report_workbook_placed<'a>(
 ) -> Result<(Vec<u8>, Placed)> {
     let ctx = Ctx {
         layout,
-        f: Formats::new(layout, false),
+        f: Formats::new(layout),
         year,
         kind: Kind::Report,
         placed: Placed::default(),
+        marks: marks::Marks::default(),
+        cover: None,
     };
     // An owned report is dropped sheet by sheet as each is written.
     let xlsx = match report.into() {
-        Cow::Borrowed(r) => build(&r.sheets, &ctx, options, out_name),
-        Cow::Owned(r) => build(r.sheets, &ctx, options, out_name),
+        Cow::Borrowed(r) => build(&r.sheets, &ctx, options, out_name, None),
+        Cow::Owned(r) => build(r.sheets, &ctx, options, out_name, None),
     }?;
     Ok((xlsx, ctx.placed))
 }
@@ -118,7 +124,8 @@ pub fn review_workbook(
 }
 
 /// Builds the department workbook (`template`): the same layout, derived cells as formulas,
-/// input cells unlocked and every sheet protected without a password.
+/// plan cells locked, this year's input cells unlocked in Excel's 入力 colours, an instruction
+/// line above each table, every sheet protected without a password (rows resizable).
 ///
 /// # Errors
 /// [`Error::Write`] if a value cannot be stored.
@@ -130,19 +137,39 @@ pub fn template_workbook(
 ) -> Result<Vec<u8>> {
     let ctx = Ctx {
         layout,
-        f: Formats::new(layout, true),
+        f: Formats::new(layout),
         year,
         kind: Kind::Template,
         placed: Placed::default(),
+        marks: marks::Marks::default(),
+        cover: Some(instruction(year)),
     };
-    build(&report.sheets, &ctx, &WriteOptions::default(), out_name)
+    build(
+        &report.sheets,
+        &ctx,
+        &WriteOptions::default(),
+        out_name,
+        None,
+    )
 }
+
+/// The template's instruction line (registered in [`crate::own::LINES`]).
+fn instruction(year: Year) -> String {
+    format!(
+        "{}色付きのセル（{year}年度の実績・達成状況・評価・年度実績・年度計画）に記入してください。行の高さは変えられます。",
+        crate::own::INSTRUCTION
+    )
+}
+
+/// Sheets added after the 大分類 sheets and 変更履歴 (a return workbook's 指摘一覧).
+type ExtraSheets<'a> = dyn Fn(&mut Workbook) -> std::result::Result<(), XlsxError> + 'a;
 
 fn build<S: Borrow<Sheet>>(
     sheets: impl IntoIterator<Item = S>,
     ctx: &Ctx<'_>,
     options: &WriteOptions,
     out_name: &Path,
+    extra: Option<&ExtraSheets<'_>>,
 ) -> Result<Vec<u8>> {
     let err = |e: XlsxError| Error::write(out_name, e);
     let mut workbook = Workbook::new();
@@ -174,6 +201,9 @@ fn build<S: Borrow<Sheet>>(
             .map_err(err)?;
     }
     history::add_history_sheet(&mut workbook, &options.history, ctx.layout).map_err(err)?;
+    if let Some(extra) = extra {
+        extra(&mut workbook).map_err(err)?;
+    }
     let xlsx = workbook.save_to_buffer().map_err(err)?;
     drop(workbook);
     page_numbers::fix_first_page_numbers(&xlsx).map_err(|e| Error::write(out_name, e))

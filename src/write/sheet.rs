@@ -4,6 +4,7 @@
 
 use super::formats::Formats;
 use super::heights::{column_width, heading_height, line_height, set_block_heights, wrapped_lines};
+use super::marks::Marks;
 use super::pages::{print_setup, Block, PrintPlan};
 use super::placed::Placed;
 use super::{to_f64, WriteOptions};
@@ -11,12 +12,11 @@ use crate::calc::formulas::indicator_formulas;
 use crate::calc::input_decimals;
 use crate::layout::{col, report_date, Layout};
 use crate::model::{
-    a1, CellRef, Derived, Field, Figure, Found, Indicator, Item, Section, Sheet, TextField, Year,
+    CellRef, Derived, Field, Figure, Found, Indicator, Item, Section, Sheet, TextField, Year,
 };
 use crate::value::Value;
-use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, Format, Formula, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Format, Formula, ProtectionOptions, Worksheet, XlsxError};
+use std::borrow::Cow;
 
 /// What is written: the published report, or the workbook sent to departments.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub(super) enum Kind {
     Report,
     /// The department workbook: inputs unlocked, sheets protected.
     Template,
+    /// A return workbook: as the template, with a cover line and the findings marked.
+    Return,
 }
 
 /// Everything the sheet writer needs besides the sheet itself, shared by all sheets.
@@ -40,6 +42,10 @@ pub(super) struct Ctx<'a> {
     /// Where each value read from an input was written (the published report carries no
     /// notes: corrections are listed in the review workbook, linked to their cells).
     pub placed: Placed,
+    /// The marks and notes of a return workbook (empty otherwise).
+    pub marks: Marks,
+    /// The line above the table: a return workbook's cover, a template's instruction.
+    pub cover: Option<String>,
 }
 
 /// Where a value goes: a cell, merged down over `rows` rows when more than one.
@@ -100,6 +106,10 @@ impl<'a> SheetWriter<'a> {
         if self.ctx.kind == Kind::Report {
             self.date_and_number(index, sheet, options)?;
         }
+        if let Some(cover) = &ctx.cover {
+            self.ws
+                .write_string_with_format(0, col::INDICATOR, cover, &f.cover)?;
+        }
         let mut blocks = vec![Block {
             row: 0,
             height: heading_height(layout, 1),
@@ -148,7 +158,7 @@ impl<'a> SheetWriter<'a> {
                 }
             }
         }
-        self.validations(&item_rows)?;
+        super::lists::validations(self.ws, self.ctx.layout, &item_rows)?;
         let print = PrintPlan {
             short: section_layout.map(|s| s.short.as_str()),
             first_header,
@@ -158,8 +168,13 @@ impl<'a> SheetWriter<'a> {
             blocks: &blocks,
         };
         let pages = print_setup(self.ws, layout, &print)?;
-        if self.ctx.kind == Kind::Template {
-            self.ws.protect();
+        if self.ctx.kind != Kind::Report {
+            // Rows stay resizable: a five-line 年度実績 needs a taller row.
+            let options = ProtectionOptions {
+                format_rows: true,
+                ..ProtectionOptions::new()
+            };
+            self.ws.protect_with_options(&options);
         }
         Ok(pages)
     }
@@ -241,35 +256,6 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
-    /// The 評価 list (strict) and the 達成状況 list (a warning only) on every item's cell.
-    fn validations(&mut self, item_rows: &[u32]) -> Result<(), XlsxError> {
-        let Some(&first) = item_rows.first() else {
-            return Ok(());
-        };
-        let layout = self.ctx.layout;
-        let lists = [
-            (
-                col::GRADE,
-                &layout.lists.grade,
-                DataValidationErrorStyle::Stop,
-            ),
-            (
-                col::STATUS,
-                &layout.lists.status,
-                DataValidationErrorStyle::Warning,
-            ),
-        ];
-        for (c, list, style) in lists {
-            let cells: Vec<String> = item_rows.iter().map(|&r| a1(r, u32::from(c))).collect();
-            let dv = DataValidation::new()
-                .allow_list_strings(list)?
-                .set_error_style(style)
-                .set_multi_range(cells.join(" "));
-            self.ws.add_data_validation(first, c, first, c, &dv)?;
-        }
-        Ok(())
-    }
-
     /// The two header rows at `row` and `row + 1`.
     /// Returns the height of the two rows.
     fn header(&mut self, row: u32) -> Result<f64, XlsxError> {
@@ -337,14 +323,28 @@ impl<'a> SheetWriter<'a> {
         Ok(2.0 * each)
     }
 
-    /// Records where the value read from `at` was written.
+    /// Records where the value read from `at` was written; a marked cell gets its note.
     fn annotate(&mut self, row: u32, c: u16, at: Option<&CellRef>) -> Result<(), XlsxError> {
         self.ctx.placed.record(at, (self.name.clone(), row, c));
-        Ok(())
+        self.ctx.marks.note(self.ws, row, c, at)
+    }
+
+    /// The format of a cell read from `at`: its mark's colours when it has one.
+    fn look<'f>(&self, at: Option<&CellRef>, fmt: &'f Format) -> Cow<'f, Format> {
+        self.ctx.marks.format(at, fmt)
+    }
+
+    /// The format of an input cell of this year: unlocked and shaded outside the report.
+    fn entry<'f>(&self, fmt: &'f Format) -> Cow<'f, Format> {
+        match self.ctx.kind {
+            Kind::Report => Cow::Borrowed(fmt),
+            _ => Cow::Owned(super::marks::entry(fmt)),
+        }
     }
 
     /// Writes a text cell, merged over its rows when more than one.
     fn text(&mut self, p: Place, t: &TextField, fmt: &Format) -> Result<(), XlsxError> {
+        let fmt = &*self.look(t.at.as_ref(), fmt);
         match (&t.text, p.rows > 1) {
             // The merge writes its first cell: not written twice.
             (text, true) => self.ws.merge_range(
@@ -371,6 +371,8 @@ impl<'a> SheetWriter<'a> {
         text_fmt: &Format,
     ) -> Result<(), XlsxError> {
         let (row, c) = (p.row, p.col);
+        let fmt = &*self.look(field.at.as_ref(), fmt);
+        let text_fmt = &*self.look(field.at.as_ref(), text_fmt);
         if p.rows > 1 {
             self.ws.merge_range(row, c, row + p.rows - 1, c, "", fmt)?;
         }
@@ -400,6 +402,7 @@ impl<'a> SheetWriter<'a> {
         field: &Field,
     ) -> Result<(), XlsxError> {
         let (row, c) = (p.row, p.col);
+        let fmt = &*self.look(field.at.as_ref(), fmt);
         if p.rows > 1 {
             self.ws.merge_range(row, c, row + p.rows - 1, c, "", fmt)?;
         }
@@ -420,10 +423,16 @@ impl<'a> SheetWriter<'a> {
         let whole = |c| Place::merged(row, c, span);
         self.value(whole(col::NO), &item.no, &f.center, &f.center)?;
         self.text(whole(col::NAME), &item.name, &f.text_wrap)?;
-        self.text(whole(col::STATUS), &item.status, &f.center_wrap)?;
-        self.text(whole(col::GRADE), &item.grade, &f.center)?;
-        self.text(whole(col::RESULTS), &item.results, &f.text_wrap)?;
-        self.text(whole(col::PLAN), &item.plan, &f.text_wrap)?;
+        let entries = [
+            (col::STATUS, &item.status, &f.center_wrap),
+            (col::GRADE, &item.grade, &f.center),
+            (col::RESULTS, &item.results, &f.text_wrap),
+            (col::PLAN, &item.plan, &f.text_wrap),
+        ];
+        for (c, field, fmt) in entries {
+            let fmt = self.entry(fmt);
+            self.text(whole(c), field, &fmt)?;
+        }
         let blank = TextField::default();
         for r in 0..span {
             let action = item.actions.get(r as usize);
@@ -490,7 +499,12 @@ impl<'a> SheetWriter<'a> {
         for y in 0..5u16 {
             let (t, a) = (&ind.targets[y as usize], &ind.actuals[y as usize]);
             self.value(Place::cell(top, col::YEARS + y), t, num, &f.right)?;
-            self.value(Place::cell(lower, col::YEARS + y), a, num, &f.right)?;
+            if usize::from(y) == ctx.year.index() {
+                let (num, right) = (self.entry(num), self.entry(&f.right));
+                self.value(Place::cell(lower, col::YEARS + y), a, &num, &right)?;
+            } else {
+                self.value(Place::cell(lower, col::YEARS + y), a, num, &f.right)?;
+            }
         }
         self.value(
             Place::cell(top, col::TOTAL),
