@@ -95,6 +95,8 @@ registry! {
     BlankResults = "W224", Warning, "{0}年度の年度実績が入力されていません";
     UnknownStatus = "W225", Warning, "達成状況「{0}」は一覧（{1}、№○○に統合）にない言葉です";
     RulesDoubt = "W226", Warning, "規則ファイルで、最終目標が基準を下回る（少ないほど良い）指標に比率の計算式（実績÷目標）が宣言されています（{0}）。意図どおりか規則ファイルを確認してください";
+    SheetNotWorksheet = "W235", Warning, "{0}のシートは読み飛ばしました。このシートは報告書に入っていません";
+    HiddenSheetSkipped = "W236", Warning, "{0}のシートは公開する報告書に表示しないため読み飛ばしました。このシートの内容は報告書に入っていません";
     TextNumber = "I301", Info, "文字列として入力された数値「{0}」を数値 {1} に修正しました";
     MinusSign = "I302", Info, "負の数の表記「{0}」を数値 {1} に修正しました（△で表示）";
     HalfWidthGrade = "I303", Info, "評価「{0}」を全角「{1}」に修正しました";
@@ -105,6 +107,8 @@ registry! {
     FurnitureNotRead = "I308", Info, "表題や見出しなど様式の記入「{0}」など{1}個のセル（{2}）は報告書に入っていません";
     SwappedRows = "I309", Info, "区分の表示どおり、{0}行目を目標、{1}行目を実績として読みました（実績行が目標行より上にあります）";
     SettledWithoutActual = "I310", Info, "{0}の実績が入力されていません（達成状況が「{1}」のため確認のみ）";
+    CommentsRead = "I325", Info, "セルのコメント{0}件（{1}）を読み取りました。公開する報告書には載りません";
+    ExtraNotInReport = "I326", Info, "このブックの{0}（{1}）は報告書に入っていません";
 }
 
 /// Where a finding or change is: file, sheet, cell, item № and indicator.
