@@ -262,6 +262,7 @@ fn load_grids(
     if bytes.starts_with(b"PK") {
         crate::guard::check_xlsx(path, &bytes)?;
         let extras = crate::sheets::scan(&bytes);
+        let bytes = crate::sheets::normalised(bytes);
         let mut xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
             calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
             e => not_workbook(e.to_string()),

@@ -220,6 +220,58 @@ fn rels(xml: &str, base: &str) -> BTreeMap<String, (String, String)> {
         .collect()
 }
 
+const BOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
+
+/// The zip `bytes` with the workbook's relationship targets written from the root when one of
+/// them holds a `.` or `..` segment ("./worksheets/sheet2.xml", which calamine looks up as
+/// "xl/./worksheets/sheet2.xml" and does not find). Every other workbook is returned as it is,
+/// without a copy; so is one whose parts cannot be copied (calamine then says what is wrong).
+pub fn normalised(bytes: Vec<u8>) -> Vec<u8> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes.as_slice())) else {
+        return bytes;
+    };
+    let Some(rels) = zip.by_name(BOOK_RELS).ok().and_then(|mut f| {
+        let mut s = String::new();
+        (f.size() <= crate::guard::MAX_PART && f.read_to_string(&mut s).is_ok()).then_some(s)
+    }) else {
+        return bytes;
+    };
+    let dotted = |t: &str| t.starts_with("./") || t.starts_with("../") || t.contains("/./");
+    let mut fixed = rels.clone();
+    for tag in tags(&rels, "Relationship") {
+        let external = attr(tag, "TargetMode").is_some_and(|m| m == "External");
+        if let Some(target) = attr(tag, "Target").filter(|t| !external && dotted(t)) {
+            let root = format!("/{}", resolve("xl/", &target));
+            fixed = fixed.replace(
+                &format!("Target=\"{target}\""),
+                &format!("Target=\"{root}\""),
+            );
+        }
+    }
+    if fixed == rels {
+        return bytes;
+    }
+    copy_with(&mut zip, BOOK_RELS, &fixed).unwrap_or(bytes)
+}
+
+/// A copy of `zip` with the part `name` replaced by `text` (every other part copied raw).
+fn copy_with(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, text: &str) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).ok()?;
+        if part.name().is_ok_and(|n| n == name) {
+            continue;
+        }
+        out.raw_copy_file(part).ok()?;
+    }
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file(name, options).ok()?;
+    out.write_all(text.as_bytes()).ok()?;
+    Some(out.finish().ok()?.into_inner())
+}
+
 /// `target` resolved against the folder `base` ("xl/"): absolute targets from the root, `.` and
 /// `..` segments applied.
 pub fn resolve(base: &str, target: &str) -> String {
@@ -343,6 +395,29 @@ mod tests {
             resolve("xl/", "/xl/worksheets/sheet1.xml"),
             "xl/worksheets/sheet1.xml"
         );
+    }
+
+    #[test]
+    fn dotted_targets_are_written_from_the_root() {
+        let rels = r#"<Relationships><Relationship Id="rId1" Type="t/worksheet" Target="./worksheets/sheet1.xml"/></Relationships>"#;
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        out.start_file(BOOK_RELS, options).unwrap();
+        std::io::Write::write_all(&mut out, rels.as_bytes()).unwrap();
+        out.start_file("xl/workbook.xml", options).unwrap();
+        let bytes = out.finish().unwrap().into_inner();
+        let fixed = normalised(bytes);
+        let mut zip = zip::ZipArchive::new(Cursor::new(fixed)).unwrap();
+        let mut text = String::new();
+        zip.by_name(BOOK_RELS)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert!(
+            text.contains(r#"Target="/xl/worksheets/sheet1.xml""#),
+            "{text}"
+        );
+        assert!(zip.by_name("xl/workbook.xml").is_ok());
     }
 
     #[test]

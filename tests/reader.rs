@@ -348,3 +348,20 @@ fn i326_extra_not_in_report() {
         "このブックの名前の定義（集計範囲）は報告書に入っていません",
     );
 }
+
+#[test]
+fn a_relationship_target_with_a_dot_segment_resolves() {
+    // 「./worksheets/sheet1.xml」 (written so by some tools) is the same part: read, no finding.
+    let bytes = with_parts(
+        &|name, xml| {
+            if name == "xl/_rels/workbook.xml.rels" {
+                xml.replace("Target=\"worksheets/", "Target=\"./worksheets/")
+            } else {
+                xml
+            }
+        },
+        &[],
+    );
+    let f = findings(&bytes);
+    assert!(f.is_empty(), "{f:#?}");
+}
