@@ -147,6 +147,8 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
         }
     })?;
     extras_into(&mut input, extras);
+    let long = crate::sheets::long_texts(&input.report);
+    input.findings.extend(long);
     if !any_cells {
         return Err(Error::EmptyWorkbook(path.to_path_buf()));
     }

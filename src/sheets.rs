@@ -68,6 +68,34 @@ pub fn skip(name: &str, typ: SheetType, visible: SheetVisible) -> Option<Skip> {
     }
 }
 
+/// Excel's limit on the characters of one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// W237 for every text of an item longer than Excel's cell limit (LibreOffice and openpyxl
+/// write longer ones): the report cannot hold the whole text.
+pub fn long_texts(report: &crate::model::Report) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (_, item) in report.items() {
+        let texts = [
+            ("実施計画", &item.name),
+            ("年度実績", &item.results),
+            ("年度計画", &item.plan),
+        ];
+        for (label, field) in texts {
+            let n = field.as_str().chars().count();
+            if let (true, Some(at)) = (n > MAX_CELL_CHARS, &field.at) {
+                out.push(Finding::new(
+                    Code::TextTooLong,
+                    Location::cell(at, item.number(), None),
+                    None,
+                    &[label, &n.to_string()],
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// What an .xlsx holds beyond its cells.
 #[derive(Debug, Default)]
 pub struct Extras {

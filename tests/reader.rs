@@ -365,3 +365,18 @@ fn a_relationship_target_with_a_dot_segment_resolves() {
     let f = findings(&bytes);
     assert!(f.is_empty(), "{f:#?}");
 }
+
+#[test]
+fn w237_text_too_long() {
+    // A 40,000-character 年度実績 (possible from LibreOffice or openpyxl) is named.
+    let long = "あ".repeat(40_000);
+    let f = findings(&edited(|x| {
+        replace_cell(&x, "W5", &inline_cell("W5", &long))
+    }));
+    one(
+        &f,
+        Code::TextTooLong,
+        "W5",
+        "年度実績の文章が40000文字あり、Excelの1つのセルに入る32,767文字を超えています。報告書のセルには全文が入りません",
+    );
+}
