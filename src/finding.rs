@@ -96,6 +96,9 @@ registry! {
     BlankResults = "W224", Warning, "{0}年度の年度実績が入力されていません";
     UnknownStatus = "W225", Warning, "達成状況「{0}」は一覧（{1}、№○○に統合）にない言葉です";
     RulesDoubt = "W226", Warning, "規則ファイルで、最終目標が基準を下回る（少ないほど良い）指標に比率の計算式（実績÷目標）が宣言されています（{0}）。意図どおりか規則ファイルを確認してください";
+    SheetNotWorksheet = "W235", Warning, "{0}のシートは読み飛ばしました。このシートは報告書に入っていません";
+    HiddenSheetSkipped = "W236", Warning, "{0}のシートは公開する報告書に表示しないため読み飛ばしました。このシートの内容は報告書に入っていません";
+    TextTooLong = "W237", Warning, "{0}の文章が{1}文字あり、Excelの1つのセルに入る32,767文字を超えています。報告書のセルには全文が入りません";
     PlanTextChanged = "W250", Warning, "{0}が計画（{1}）の「{2}」から「{3}」に変わっています";
     PlanItemAdded = "W251", Warning, "項目№{0}は計画（{1}）にありません";
     PlanRowsChanged = "W252", Warning, "{0}の行数が計画（{1}）の {2} 行から {3} 行に変わっています";
@@ -109,6 +112,8 @@ registry! {
     FurnitureNotRead = "I308", Info, "表題や見出しなど様式の記入「{0}」など{1}個のセル（{2}）は報告書に入っていません";
     SwappedRows = "I309", Info, "区分の表示どおり、{0}行目を目標、{1}行目を実績として読みました（実績行が目標行より上にあります）";
     SettledWithoutActual = "I310", Info, "{0}の実績が入力されていません（達成状況が「{1}」のため確認のみ）";
+    CommentsRead = "I325", Info, "セルのコメント{0}件（{1}）を読み取りました。公開する報告書には載りません";
+    ExtraNotInReport = "I326", Info, "このブックの{0}（{1}）は報告書に入っていません";
 }
 
 /// Where a finding or change is: file, sheet, cell, item № and indicator.

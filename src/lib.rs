@@ -30,6 +30,7 @@ pub mod read;
 pub mod render;
 pub mod rules;
 pub mod settings;
+pub mod sheets;
 pub mod template;
 pub mod value;
 pub mod vocab;

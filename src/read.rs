@@ -12,6 +12,7 @@ use crate::model::{
     a1, Action, CellRef, Field, Found, Indicator, Item, Report, Section, Sheet, TextField, Year,
 };
 use crate::own::OwnSheet;
+use crate::sheets::{Extras, Skip};
 use crate::value::{from_f64, parse_text, squash, Value};
 use calamine::{Data, DataRef, Reader};
 use std::cell::RefCell;
@@ -81,6 +82,9 @@ pub struct Input {
     pub findings: Vec<Finding>,
     /// The rows of a 変更履歴 sheet (a report written by an earlier run).
     pub history: Vec<HistoryRow>,
+    /// The cell comments of the file, each with its cell (for the return workbooks; the published
+    /// report carries no notes).
+    pub comments: Vec<(CellRef, String)>,
 }
 
 /// Reads one workbook.
@@ -114,7 +118,11 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
     };
     // Each sheet is parsed as soon as it is loaded, so only one grid is in memory at a time.
     let mut any_cells = false;
-    load_grids(path, bytes, &mut |name, grid| {
+    let extras = load_grids(path, bytes, &mut |name, grid| {
+        let grid = match grid {
+            Ok(grid) => grid,
+            Err(skip) => return input.findings.push(skip.finding(&file, &name)),
+        };
         any_cells |= !grid.cells.is_empty();
         match crate::own::sheet(&name) {
             Some(OwnSheet::History) => {
@@ -138,6 +146,9 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
             )),
         }
     })?;
+    extras_into(&mut input, extras);
+    let long = crate::sheets::long_texts(&input.report);
+    input.findings.extend(long);
     if !any_cells {
         return Err(Error::EmptyWorkbook(path.to_path_buf()));
     }
@@ -145,6 +156,51 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
         return Err(Error::NoReportSheet(path.to_path_buf()));
     }
     Ok(input)
+}
+
+/// The comments of `extras` into `input` with one I325 finding, and one I326 per other kind.
+fn extras_into(input: &mut Input, extras: crate::sheets::Extras) {
+    let file: Arc<str> = input.file.as_str().into();
+    let mut places = Vec::new();
+    for (sheet, list) in extras.comments {
+        let sheet: Arc<str> = sheet.into();
+        for (row, col, text) in list {
+            places.push(format!("{}!{}", sheet, a1(row, col)));
+            let at = CellRef {
+                file: file.clone(),
+                sheet: sheet.clone(),
+                row,
+                col,
+            };
+            input.comments.push((at, text));
+        }
+    }
+    let at = Location {
+        file: input.file.clone(),
+        ..Location::default()
+    };
+    if !input.comments.is_empty() {
+        let n = input.comments.len().to_string();
+        let found = input
+            .comments
+            .iter()
+            .map(|(c, t)| format!("{}!{}: {t}", c.sheet, c.a1()));
+        let found = found.collect::<Vec<_>>().join("\n");
+        input.findings.push(Finding::new(
+            Code::CommentsRead,
+            at.clone(),
+            Some(found),
+            &[&n, &places.join("、")],
+        ));
+    }
+    for (kind, what) in extras.kinds {
+        input.findings.push(Finding::new(
+            Code::ExtraNotInReport,
+            at.clone(),
+            None,
+            &[kind, &what],
+        ));
+    }
 }
 
 /// What a skipped sheet held: its number of cells and their range ("12個のセル（A1:X30）").
@@ -194,19 +250,31 @@ fn history_rows(grid: &Grid) -> Vec<HistoryRow> {
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Opens the workbook from its bytes and hands each sheet's name and grid to `sheet`, in sheet
-/// order.
-fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) -> Result<()> {
+/// order (or why the sheet is not read: a chart or hidden sheet); returns what an .xlsx holds
+/// beyond its cells.
+fn load_grids(
+    path: &Path,
+    bytes: Vec<u8>,
+    sheet: &mut dyn FnMut(String, std::result::Result<Grid, Skip>),
+) -> Result<Extras> {
     let not_workbook = |detail: String| Error::NotWorkbook {
         path: path.to_path_buf(),
         detail,
     };
     if bytes.starts_with(b"PK") {
         crate::guard::check_xlsx(path, &bytes)?;
+        let extras = crate::sheets::scan(&bytes);
+        let bytes = crate::sheets::normalised(bytes);
         let mut xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
             calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
             e => not_workbook(e.to_string()),
         })?;
-        for name in xlsx.sheet_names() {
+        for meta in xlsx.sheets_metadata().to_vec() {
+            let name = meta.name;
+            if let Some(skip) = crate::sheets::skip(&name, meta.typ, meta.visible) {
+                sheet(name, Err(skip));
+                continue;
+            }
             let mut grid = Grid::default();
             {
                 let mut cells = xlsx
@@ -223,9 +291,9 @@ fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) 
             if let Ok(merges) = xlsx.merge_cells_by_sheet_name(&name) {
                 grid.merges = merges.into_iter().map(|d| (d.start, d.end)).collect();
             }
-            sheet(name, grid);
+            sheet(name, Ok(grid));
         }
-        return Ok(());
+        return Ok(extras);
     }
     if bytes.starts_with(&OLE_MAGIC) {
         // An OLE container is either a legacy .xls or an encrypted (password-protected) .xlsx,
@@ -240,13 +308,18 @@ fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) 
             calamine::XlsError::Password => Error::Encrypted(path.to_path_buf()),
             e => not_workbook(e.to_string()),
         })?;
-        for name in xls.sheet_names() {
+        for meta in xls.sheets_metadata().to_vec() {
+            let name = meta.name;
+            if let Some(skip) = crate::sheets::skip(&name, meta.typ, meta.visible) {
+                sheet(name, Err(skip));
+                continue;
+            }
             let range = xls
                 .worksheet_range(&name)
                 .map_err(|e| not_workbook(e.to_string()))?;
-            sheet(name, grid_from_range(&range));
+            sheet(name, Ok(grid_from_range(&range)));
         }
-        return Ok(());
+        return Ok(Extras::default());
     }
     Err(not_workbook(
         "先頭がExcelブック（xlsx/xls）の形式ではありません".into(),

@@ -212,3 +212,171 @@ fn i309_swapped_rows() {
         "区分の表示どおり、6行目を目標、5行目を実績として読みました（実績行が目標行より上にあります）",
     );
 }
+
+/// The base workbook with its parts edited by `edit` (by part name) and `added` parts appended.
+fn with_parts(edit: &dyn Fn(&str, String) -> String, added: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let bytes = workbook_bytes(&small_report(&[55]));
+    let bytes = repack(&bytes, None, &|name, data| {
+        edit(name, String::from_utf8(data).unwrap()).into_bytes()
+    });
+    let mut zip = zip::ZipWriter::new_append(std::io::Cursor::new(bytes)).unwrap();
+    for (name, text) in added {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// The one finding with `code`, on sheet `sheet` (or the whole file) without a cell.
+fn one_without_cell(findings: &[Finding], code: Code, sheet: Option<&str>, message: &str) {
+    let hits: Vec<&Finding> = findings.iter().filter(|f| f.code == code).collect();
+    assert_eq!(hits.len(), 1, "{}: {findings:#?}", code.as_str());
+    assert_eq!(hits[0].at.sheet.as_deref(), sheet, "{:#?}", hits[0]);
+    assert_eq!(hits[0].at.a1(), None, "{:#?}", hits[0]);
+    assert_eq!(hits[0].message, message, "{:#?}", hits[0]);
+}
+
+/// A second sheet 「大分類3(前回)」 (`state`: its visibility attribute) on the part of relationship
+/// `rid` (the base workbook's rId1 is its only sheet).
+fn second_sheet(name: &str, xml: String, state: &str, rid: &str) -> String {
+    if name == "xl/workbook.xml" {
+        xml.replace(
+            "</sheets>",
+            &format!(
+                "<sheet name=\"大分類3(前回)\" sheetId=\"9\"{state} r:id=\"{rid}\"/></sheets>"
+            ),
+        )
+    } else {
+        xml
+    }
+}
+
+#[test]
+fn w235_sheet_not_worksheet() {
+    // A chart sheet is skipped with a finding: the file is still read (not refused as broken).
+    let bytes = with_parts(
+        &|name, xml| {
+            let xml = second_sheet(name, xml, "", "rId99");
+            if name == "xl/_rels/workbook.xml.rels" {
+                xml.replace(
+                    "</Relationships>",
+                    "<Relationship Id=\"rId99\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>",
+                )
+            } else {
+                xml
+            }
+        },
+        &[],
+    );
+    let f = findings(&bytes);
+    one_without_cell(
+        &f,
+        Code::SheetNotWorksheet,
+        Some("大分類3(前回)"),
+        "グラフのシートは読み飛ばしました。このシートは報告書に入っていません",
+    );
+}
+
+#[test]
+fn w236_hidden_sheet_skipped() {
+    // A veryHidden stale copy is not published; shinchoku's own 変更履歴 is read silently (the
+    // base workbook reads without a finding).
+    let f = findings(&with_parts(
+        &|name, xml| second_sheet(name, xml, " state=\"veryHidden\"", "rId1"),
+        &[],
+    ));
+    one_without_cell(
+        &f,
+        Code::HiddenSheetSkipped,
+        Some("大分類3(前回)"),
+        "完全に非表示（veryHidden）のシートは公開する報告書に表示しないため読み飛ばしました。このシートの内容は報告書に入っていません",
+    );
+}
+
+#[test]
+fn i325_comments_read() {
+    // Comments resolve sheet → rels (a `../` target) → comments part, and are kept with their cell.
+    let comments = "<?xml version=\"1.0\"?><comments xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><authors><author>財政課</author></authors><commentList><comment ref=\"V5\" authorId=\"0\"><text><r><t>担当課に確認済み</t></r></text></comment></commentList></comments>";
+    let rels = "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments\" Target=\"../comments1.xml\"/></Relationships>";
+    let bytes = with_parts(
+        &|_, x| x,
+        &[
+            ("xl/comments1.xml", comments),
+            ("xl/worksheets/_rels/sheet1.xml.rels", rels),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let input =
+        shinchoku::read::read_workbook(&path, &shinchoku::layout::Layout::builtin()).unwrap();
+    assert_eq!(input.comments.len(), 1);
+    assert_eq!(input.comments[0].0.a1(), "V5");
+    assert_eq!(input.comments[0].1, "担当課に確認済み");
+    let sheet = input.comments[0].0.sheet.to_string();
+    one_without_cell(
+        &input.findings,
+        Code::CommentsRead,
+        None,
+        &format!("セルのコメント1件（{sheet}!V5）を読み取りました。公開する報告書には載りません"),
+    );
+}
+
+#[test]
+fn i326_extra_not_in_report() {
+    // A defined name of the department (print areas are the layout's own and say nothing).
+    let bytes = with_parts(
+        &|name, xml| {
+            if name == "xl/workbook.xml" {
+                xml.replace(
+                    "<definedNames>",
+                    "<definedNames><definedName name=\"集計範囲\">大分類3!$A$5:$A$6</definedName>",
+                )
+            } else {
+                xml
+            }
+        },
+        &[],
+    );
+    let f = findings(&bytes);
+    one_without_cell(
+        &f,
+        Code::ExtraNotInReport,
+        None,
+        "このブックの名前の定義（集計範囲）は報告書に入っていません",
+    );
+}
+
+#[test]
+fn a_relationship_target_with_a_dot_segment_resolves() {
+    // 「./worksheets/sheet1.xml」 (written so by some tools) is the same part: read, no finding.
+    let bytes = with_parts(
+        &|name, xml| {
+            if name == "xl/_rels/workbook.xml.rels" {
+                xml.replace("Target=\"worksheets/", "Target=\"./worksheets/")
+            } else {
+                xml
+            }
+        },
+        &[],
+    );
+    let f = findings(&bytes);
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn w237_text_too_long() {
+    // A 40,000-character 年度実績 (possible from LibreOffice or openpyxl) is named.
+    let long = "あ".repeat(40_000);
+    let f = findings(&edited(|x| {
+        replace_cell(&x, "W5", &inline_cell("W5", &long))
+    }));
+    one(
+        &f,
+        Code::TextTooLong,
+        "W5",
+        "年度実績の文章が40000文字あり、Excelの1つのセルに入る32,767文字を超えています。報告書のセルには全文が入りません",
+    );
+}
