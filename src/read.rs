@@ -25,6 +25,8 @@ use std::sync::Arc;
 #[derive(Default)]
 struct Grid {
     cells: BTreeMap<(u32, u32), Found>,
+    /// The formulas of the cells that hold one (read in the same pass as the values).
+    formulas: HashMap<(u32, u32), String>,
     /// Merged ranges by their top-left cell: the bottom-right cell.
     merges: HashMap<(u32, u32), (u32, u32)>,
     /// The cells the reader consumed (read into the model or named in a finding).
@@ -212,10 +214,17 @@ fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) 
                 let mut cells = xlsx
                     .worksheet_cells_reader(&name)
                     .map_err(|e| not_workbook(e.to_string()))?;
-                while let Some(cell) = cells.next_cell().map_err(|e| not_workbook(e.to_string()))? {
-                    let found = found_of_ref(cell.get_value());
+                // One pass: each cell's value (a formula's cached result) and its formula.
+                while let Some(cell) = cells
+                    .next_cell_with_formula()
+                    .map_err(|e| not_workbook(e.to_string()))?
+                {
+                    let found = found_of_ref(&cell.value);
+                    if let Some(fx) = cell.formula.filter(|f| !f.trim().is_empty()) {
+                        grid.formulas.insert(cell.pos, fx);
+                    }
                     if found != Found::Empty {
-                        grid.cells.insert(cell.get_position(), found);
+                        grid.cells.insert(cell.pos, found);
                     }
                 }
             }
@@ -1283,10 +1292,12 @@ fn field(grid: &Grid, row: u32, col: Option<u32>, at: &dyn Fn(u32, u32) -> CellR
         Found::Number(d) => Value::Number(*d),
         Found::Text(s) => parse_text(s),
     };
+    let formula = grid.formulas.get(&(row, col)).cloned();
     Field {
         value,
         found,
         at: Some(at(row, col)),
+        formula,
     }
 }
 
