@@ -11,6 +11,7 @@ use crate::vocab;
 use rust_decimal::Decimal;
 
 mod completeness;
+mod formulas;
 use std::collections::HashMap;
 
 /// What every indicator check needs besides the indicator: its item's №, its name, its
@@ -73,6 +74,7 @@ pub fn check(report: &Report, year: Year, statuses: &[String], rules_file: &str)
 
 /// The checks of one indicator, in the order their findings are listed for one cell.
 fn check_indicator(item: &Item, ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    formulas::without_value(ind, cx, out);
     text_in_number_cells(ind, cx, out);
     if !completeness::settled(item) {
         missing_actuals(ind, cx, out);
