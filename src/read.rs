@@ -12,7 +12,7 @@ use crate::model::{
     a1, Action, CellRef, Field, Found, Indicator, Item, Report, Section, Sheet, TextField, Year,
 };
 use crate::own::OwnSheet;
-use crate::value::{from_f64, parse_text, squash, Value};
+use crate::value::{excel_date, from_f64, parse_text, squash, Value};
 use calamine::{Data, DataRef, Reader};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -288,6 +288,7 @@ fn found_of_ref(v: &DataRef<'_>) -> Found {
         DataRef::String(s) => Found::Text(s.clone()),
         DataRef::SharedString(s) => Found::Text((*s).to_string()),
         DataRef::Bool(b) => Found::Text(if *b { "TRUE" } else { "FALSE" }.into()),
+        DataRef::DateTime(d) if d.is_datetime() => Found::Text(excel_date(d.as_f64())),
         DataRef::DateTime(d) => number_or_text(d.as_f64()),
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Found::Text(s.clone()),
         DataRef::Error(e) => Found::Text(e.to_string()),
@@ -301,6 +302,7 @@ fn found_of_data(v: &Data) -> Found {
         Data::Float(f) => number_or_text(*f),
         Data::String(s) => Found::Text(s.clone()),
         Data::Bool(b) => Found::Text(if *b { "TRUE" } else { "FALSE" }.into()),
+        Data::DateTime(d) if d.is_datetime() => Found::Text(excel_date(d.as_f64())),
         Data::DateTime(d) => number_or_text(d.as_f64()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Found::Text(s.clone()),
         Data::Error(e) => Found::Text(e.to_string()),

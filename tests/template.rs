@@ -180,9 +180,31 @@ fn template_formulas_saved_without_results_give_only_the_real_edits() {
     let effect = cell(&ind.effect);
     let target1 = cell(&ind.targets[0]);
     let sum = format!("=SUM({target1}:{target1})");
+    let actual1 = cell(&ind.actuals[0]);
     let edited = run(
         "edited.xlsx",
-        &[&sheet.name, &target1, &sum, &sheet.name, &effect, "=1+1"],
+        &[
+            &sheet.name,
+            &target1,
+            &sum,
+            &sheet.name,
+            &effect,
+            "=1+1",
+            &sheet.name,
+            &actual1,
+            "date:2019-12-15",
+        ],
+    );
+    let e121: Vec<_> = edited
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str() == "E121")
+        .collect();
+    assert_eq!(e121.len(), 1, "{e121:?}");
+    assert_eq!(e121[0].at.pos.map(|(r, c)| a1(r, c)), Some(actual1));
+    assert_eq!(
+        e121[0].message,
+        "数値の欄に日付「2019/12/15」が入っています（Excelは「12/15」「5-2」などの入力を日付に変えます）。数値を入力し直してください"
     );
     let e120: Vec<_> = edited
         .findings

@@ -89,7 +89,8 @@ fn check_indicator(item: &Item, ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Fin
     achieved_below_target(item, cx, out);
 }
 
-/// E105 / W209: text where a number belongs (an actual cannot be recalculated).
+/// E105 / W209: text where a number belongs (an actual cannot be recalculated); E121 when it is
+/// a date (Excel turned 「12/15」 into one).
 fn text_in_number_cells(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let inputs = std::iter::once((&ind.base, false))
         .chain(ind.targets.iter().map(|f| (f, false)))
@@ -97,7 +98,9 @@ fn text_in_number_cells(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .chain(ind.actuals.iter().map(|f| (f, true)));
     for (f, is_actual) in inputs {
         if let Value::Text(t) = &f.value {
-            let code = if is_actual {
+            let code = if crate::value::is_date_text(t) {
+                Code::DateInNumberCell
+            } else if is_actual {
                 Code::TextInActual
             } else {
                 Code::TextInNumberCell
