@@ -85,6 +85,12 @@ pub struct Input {
     pub history: Vec<HistoryRow>,
 }
 
+/// True for an Excel lock file (`~$総務課.xlsx`), present while the original is open in Excel.
+pub fn is_lock_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+}
+
 /// Reads one workbook.
 ///
 /// # Errors
@@ -203,6 +209,16 @@ fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) 
         detail,
     };
     if bytes.starts_with(b"PK") {
+        // An OpenDocument spreadsheet stores its mimetype first, uncompressed.
+        if bytes.get(30..bytes.len().min(100)).is_some_and(|b| {
+            b.windows(46)
+                .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet")
+        }) {
+            return Err(not_workbook(
+                "OpenDocument（.ods）のブックです。ExcelやLibreOfficeでブック（.xlsx）として保存してから指定してください"
+                    .into(),
+            ));
+        }
         crate::guard::check_xlsx(path, &bytes)?;
         let mut xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
             calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
@@ -257,9 +273,25 @@ fn load_grids(path: &Path, bytes: Vec<u8>, sheet: &mut dyn FnMut(String, Grid)) 
         }
         return Ok(());
     }
-    Err(not_workbook(
-        "先頭がExcelブック（xlsx/xls）の形式ではありません".into(),
-    ))
+    Err(not_workbook(what_it_is(path, &bytes)))
+}
+
+/// What a file that is no workbook is, by its first bytes and name, and what to do with it.
+fn what_it_is(path: &Path, bytes: &[u8]) -> String {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let kind = if bytes.starts_with(b"%PDF") {
+        "PDFファイルです"
+    } else if ext == "csv" {
+        "CSVファイルです"
+    } else if std::str::from_utf8(bytes).is_ok() {
+        "テキストファイルです"
+    } else {
+        "先頭がExcelブック（xlsx/xls）の形式ではありません"
+    };
+    format!("{kind}。Excelでブック（.xlsx）として保存してから指定してください")
 }
 
 fn grid_from_range(range: &calamine::Range<Data>) -> Grid {
