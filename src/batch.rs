@@ -377,6 +377,7 @@ mod tests {
                 value: Value::Number(Decimal::from(n)),
                 found: crate::model::Found::Number(Decimal::from(n)),
                 at: Some(at.clone()),
+                formula: None,
             },
             name: TextField {
                 text: Some(name.into()),

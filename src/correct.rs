@@ -3,6 +3,7 @@
 //! department's targets, actuals, grades and texts are never changed). Each correction holds
 //! the [`Finding`] that reports it; [`history`] numbers them as rows of the 変更履歴.
 
+use crate::calc::given::{is_rule_formula, DerivedCell};
 use crate::calc::same_at_precision;
 use crate::compare::char_diff;
 use crate::finding::{Code, Finding, Location};
@@ -102,9 +103,61 @@ fn correct_indicator(ind: &mut Indicator, no: Option<u32>, out: &mut Vec<Correct
             ("合計目標達成率", &mut ind.rate_total, d.rate_total, 1),
         ];
         for (label, f, figure, decimals) in derived {
+            if given_formula(f, label, &d, (figure, decimals), no, name, out) {
+                continue;
+            }
             correct_derived(f, label, (figure, decimals), no, name, out);
         }
     }
+}
+
+/// A derived cell holding a formula: the rule's own formula (a workbook made by `template`)
+/// takes the recalculated figure silently, cached result or not; another formula is replaced
+/// by the figure with one warning naming both (W230). False when the cell holds no formula.
+fn given_formula(
+    f: &mut Field,
+    label: &str,
+    d: &crate::model::Derived,
+    (figure, _decimals): (Figure, u32),
+    item: Option<u32>,
+    indicator: Option<&str>,
+    out: &mut Vec<Correction>,
+) -> bool {
+    let (Some(formula), Some(row)) = (f.formula.clone(), f.at.as_ref().map(|a| a.row)) else {
+        return false;
+    };
+    let which = match label {
+        "実施効果" => DerivedCell::Effect,
+        "年度目標達成率" => DerivedCell::RateYear,
+        "実績合計" => DerivedCell::ActualTotal,
+        _ => DerivedCell::RateTotal,
+    };
+    if !is_rule_formula(&formula, which, row, &d.rule) {
+        let shown = format!("={}", formula.trim_start_matches('='));
+        let new = figure.plain();
+        let at = location(f.at.as_ref(), item, indicator);
+        let shown_new = if new.is_empty() {
+            "（空欄）".to_string()
+        } else {
+            new.clone()
+        };
+        let args = [label, shown.as_str(), shown_new.as_str()];
+        out.push(Correction::new(
+            at,
+            label,
+            shown.clone(),
+            new,
+            Code::FormulaReplaced,
+            &args,
+        ));
+    }
+    f.value = figure.to_value();
+    f.found = match figure {
+        Figure::Number(d) => Found::Number(d),
+        Figure::Dash => Found::Text("-".into()),
+        Figure::Blank => Found::Empty,
+    };
+    true
 }
 
 /// The input number fields of an indicator with their field names.

@@ -115,6 +115,15 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
     let bar = batch::progress(inputs.len());
     for path in inputs {
         bar.set_message(path.display().to_string());
+        if read::is_lock_file(path) {
+            let at = finding::Location {
+                file: path.display().to_string(),
+                ..finding::Location::default()
+            };
+            findings.push(finding::Finding::new(Code::LockFileSkipped, at, None, &[]));
+            bar.inc(1);
+            continue;
+        }
         let input = read::read_workbook(path, layout)?;
         findings.extend(input.findings);
         if let Some((y, _, _)) = &input.header_year {

@@ -170,6 +170,8 @@ pub struct Field {
     pub found: Found,
     /// Where it was found (None for cells we created).
     pub at: Option<CellRef>,
+    /// The formula the cell held, as stored (`found` is then its cached result, if any).
+    pub formula: Option<String>,
 }
 
 impl Field {
@@ -179,6 +181,7 @@ impl Field {
             value,
             found: Found::Empty,
             at: None,
+            formula: None,
         }
     }
 }

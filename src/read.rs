@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::own::OwnSheet;
 use crate::sheets::{Extras, Skip};
-use crate::value::{from_f64, parse_text, squash, Value};
+use crate::value::{excel_date, from_f64, parse_text, squash, Value};
 use calamine::{Data, DataRef, Reader};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -26,6 +26,8 @@ use std::sync::Arc;
 #[derive(Default)]
 struct Grid {
     cells: BTreeMap<(u32, u32), Found>,
+    /// The formulas of the cells that hold one (read in the same pass as the values).
+    formulas: HashMap<(u32, u32), String>,
     /// Merged ranges by their top-left cell: the bottom-right cell.
     merges: HashMap<(u32, u32), (u32, u32)>,
     /// The cells the reader consumed (read into the model or named in a finding).
@@ -85,6 +87,12 @@ pub struct Input {
     /// The cell comments of the file, each with its cell (for the return workbooks; the published
     /// report carries no notes).
     pub comments: Vec<(CellRef, String)>,
+}
+
+/// True for an Excel lock file (`~$総務課.xlsx`), present while the original is open in Excel.
+pub fn is_lock_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
 }
 
 /// Reads one workbook.
@@ -262,6 +270,16 @@ fn load_grids(
         detail,
     };
     if bytes.starts_with(b"PK") {
+        // An OpenDocument spreadsheet stores its mimetype first, uncompressed.
+        if bytes.get(30..bytes.len().min(100)).is_some_and(|b| {
+            b.windows(46)
+                .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet")
+        }) {
+            return Err(not_workbook(
+                "OpenDocument（.ods）のブックです。ExcelやLibreOfficeでブック（.xlsx）として保存してから指定してください"
+                    .into(),
+            ));
+        }
         crate::guard::check_xlsx(path, &bytes)?;
         let extras = crate::sheets::scan(&bytes);
         let bytes = crate::sheets::normalised(bytes);
@@ -280,10 +298,17 @@ fn load_grids(
                 let mut cells = xlsx
                     .worksheet_cells_reader(&name)
                     .map_err(|e| not_workbook(e.to_string()))?;
-                while let Some(cell) = cells.next_cell().map_err(|e| not_workbook(e.to_string()))? {
-                    let found = found_of_ref(cell.get_value());
+                // One pass: each cell's value (a formula's cached result) and its formula.
+                while let Some(cell) = cells
+                    .next_cell_with_formula()
+                    .map_err(|e| not_workbook(e.to_string()))?
+                {
+                    let found = found_of_ref(&cell.value);
+                    if let Some(fx) = cell.formula.filter(|f| !f.trim().is_empty()) {
+                        grid.formulas.insert(cell.pos, fx);
+                    }
                     if found != Found::Empty {
-                        grid.cells.insert(cell.get_position(), found);
+                        grid.cells.insert(cell.pos, found);
                     }
                 }
             }
@@ -321,9 +346,25 @@ fn load_grids(
         }
         return Ok(Extras::default());
     }
-    Err(not_workbook(
-        "先頭がExcelブック（xlsx/xls）の形式ではありません".into(),
-    ))
+    Err(not_workbook(what_it_is(path, &bytes)))
+}
+
+/// What a file that is no workbook is, by its first bytes and name, and what to do with it.
+fn what_it_is(path: &Path, bytes: &[u8]) -> String {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let kind = if bytes.starts_with(b"%PDF") {
+        "PDFファイルです"
+    } else if ext == "csv" {
+        "CSVファイルです"
+    } else if std::str::from_utf8(bytes).is_ok() {
+        "テキストファイルです"
+    } else {
+        "先頭がExcelブック（xlsx/xls）の形式ではありません"
+    };
+    format!("{kind}。Excelでブック（.xlsx）として保存してから指定してください")
 }
 
 fn grid_from_range(range: &calamine::Range<Data>) -> Grid {
@@ -352,6 +393,7 @@ fn found_of_ref(v: &DataRef<'_>) -> Found {
         DataRef::String(s) => Found::Text(s.clone()),
         DataRef::SharedString(s) => Found::Text((*s).to_string()),
         DataRef::Bool(b) => Found::Text(if *b { "TRUE" } else { "FALSE" }.into()),
+        DataRef::DateTime(d) if d.is_datetime() => Found::Text(excel_date(d.as_f64())),
         DataRef::DateTime(d) => number_or_text(d.as_f64()),
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Found::Text(s.clone()),
         DataRef::Error(e) => Found::Text(e.to_string()),
@@ -365,6 +407,7 @@ fn found_of_data(v: &Data) -> Found {
         Data::Float(f) => number_or_text(*f),
         Data::String(s) => Found::Text(s.clone()),
         Data::Bool(b) => Found::Text(if *b { "TRUE" } else { "FALSE" }.into()),
+        Data::DateTime(d) if d.is_datetime() => Found::Text(excel_date(d.as_f64())),
         Data::DateTime(d) => number_or_text(d.as_f64()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Found::Text(s.clone()),
         Data::Error(e) => Found::Text(e.to_string()),
@@ -1356,10 +1399,12 @@ fn field(grid: &Grid, row: u32, col: Option<u32>, at: &dyn Fn(u32, u32) -> CellR
         Found::Number(d) => Value::Number(*d),
         Found::Text(s) => parse_text(s),
     };
+    let formula = grid.formulas.get(&(row, col)).cloned();
     Field {
         value,
         found,
         at: Some(at(row, col)),
+        formula,
     }
 }
 

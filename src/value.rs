@@ -256,9 +256,49 @@ pub fn format_report(d: Decimal, decimals: u32) -> String {
     }
 }
 
+/// An Excel date serial (1900 system) as Excel shows it in a Japanese office: 「2019/12/15」,
+/// with 「h:mm」 when it has a time of day. Used to name a date found where a number belongs.
+pub fn excel_date(serial: f64) -> String {
+    let days = serial.floor() as i64;
+    // Serials from 61 on count days since 1899-12-30 (Excel's phantom 1900-02-29 is 60).
+    let z = days - 25_569 + 719_468; // days since 0000-03-01 (1970-01-01 is serial 25569)
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let minutes = ((serial - serial.floor()) * 1_440.0).round() as i64;
+    if minutes == 0 {
+        format!("{y}/{m}/{d}")
+    } else {
+        format!("{y}/{m}/{d} {}:{:02}", minutes / 60, minutes % 60)
+    }
+}
+
+/// True for a text shaped like [`excel_date`]'s: a date where a number belongs.
+pub fn is_date_text(s: &str) -> bool {
+    let date = s.split(' ').next().unwrap_or("");
+    let parts: Vec<&str> = date.split('/').collect();
+    parts.len() == 3
+        && parts[0].len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excel_dates_as_shown() {
+        assert_eq!(excel_date(43_814.0), "2019/12/15");
+        assert_eq!(excel_date(43_587.5), "2019/5/2 12:00");
+        assert!(is_date_text("2019/12/15") && !is_date_text("12/15") && !is_date_text("1/2/3"));
+    }
     use proptest::prelude::*;
 
     fn dec(s: &str) -> Decimal {

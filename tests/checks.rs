@@ -259,6 +259,54 @@ fn w201_derived_differs() {
     );
 }
 
+/// The base workbook with cell `a1` on sheet 1 replaced by the raw cell XML `cell`.
+fn with_cell_xml(a1: &str, cell: &str) -> Vec<Finding> {
+    let bytes = workbook_bytes(&small_report(&[55]));
+    let bytes = repack(&bytes, None, &|name, data| {
+        if name != "xl/worksheets/sheet1.xml" {
+            return data;
+        }
+        let xml = String::from_utf8(data).unwrap();
+        replace_cell(&xml, a1, cell).into_bytes()
+    });
+    findings(&bytes)
+}
+
+#[test]
+fn w230_another_formula_in_a_derived_cell() {
+    let f = with_cell_xml("S5", "<c r=\"S5\"><f>1+1</f><v>2</v></c>");
+    assert_finding(
+        only(&f, Code::FormulaReplaced),
+        "S5",
+        "年度目標達成率のセルの式「=1+1」は計算規則の式ではありません（再計算値 77 に修正）",
+    );
+}
+
+#[test]
+fn e120_input_formula_without_a_stored_result() {
+    let f = with_cell_xml("L6", "<c r=\"L6\"><f>SUM(L5:L5)</f></c>");
+    let e120: Vec<_> = f
+        .iter()
+        .filter(|f| f.code == Code::FormulaWithoutValue)
+        .collect();
+    assert_eq!(e120.len(), 1, "{f:#?}");
+    assert_finding(
+        e120[0],
+        "L6",
+        "R1実績のセルの式「=SUM(L5:L5)」に計算結果が保存されていません。Excelで開いて保存し直すか、値を入力してください",
+    );
+}
+
+#[test]
+fn e121_date_in_a_number_cell() {
+    let f = with_item(|i| i.indicators[0].actuals[0].value = Value::Text("2019/12/15".into()));
+    assert_finding(
+        only(&f, Code::DateInNumberCell),
+        "L6",
+        "数値の欄に日付「2019/12/15」が入っています（Excelは「12/15」「5-2」などの入力を日付に変えます）。数値を入力し直してください",
+    );
+}
+
 #[test]
 fn w202_total_not_sum() {
     let f = with_item(|i| {

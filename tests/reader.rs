@@ -380,3 +380,53 @@ fn w237_text_too_long() {
         "年度実績の文章が40000文字あり、Excelの1つのセルに入る32,767文字を超えています。報告書のセルには全文が入りません",
     );
 }
+
+#[test]
+fn i320_excel_lock_file_is_skipped_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("総務課.xlsx");
+    std::fs::write(&book, workbook_bytes(&small_report(&[55]))).unwrap();
+    let lock = dir.path().join("~$総務課.xlsx");
+    std::fs::write(&lock, b"\x0bowner name").unwrap();
+    let o = shinchoku::process(&[book, lock.clone()], &defaults()).unwrap();
+    let f: Vec<&Finding> = o
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::LockFileSkipped)
+        .collect();
+    assert_eq!(f.len(), 1, "{:#?}", o.findings);
+    assert_eq!(f[0].at.file, lock.display().to_string());
+    assert_eq!(
+        f[0].message,
+        "Excelの一時ファイル（~$で始まる名前）を読み飛ばしました。元のブックがExcelで開かれている可能性があります"
+    );
+}
+
+#[test]
+fn csv_pdf_and_ods_are_named_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ods = b"PK\x03\x04".to_vec();
+    ods.resize(30, 0);
+    ods.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet");
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("a.csv", "№,実施計画\n1,x\n".as_bytes(), "CSVファイルです。"),
+        ("a.pdf", b"%PDF-1.7\n\xff\xfe", "PDFファイルです。"),
+        (
+            "a.ods",
+            &ods,
+            "OpenDocument（.ods）のブックです。ExcelやLibreOfficeで",
+        ),
+    ];
+    for (name, bytes, said) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let e = shinchoku::read::read_workbook(&path, &defaults().layout).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.starts_with("E004 "), "{msg}");
+        assert!(msg.contains(said), "{msg}");
+        assert!(
+            msg.ends_with("ブック（.xlsx）として保存してから指定してください"),
+            "{msg}"
+        );
+    }
+}

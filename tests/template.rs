@@ -144,6 +144,101 @@ fn filled_r2_workbook_reports_r2_figures() {
     assert_eq!(ind.rate_total.value, n("36.2"));
 }
 
+/// The template's formulas, saved by openpyxl without results: only the real edits are reported.
+/// An input holding a formula without a result is named (E120); a derived cell holding another
+/// formula is recalculated with one warning (W230).
+#[test]
+fn template_formulas_saved_without_results_give_only_the_real_edits() {
+    let dir = next_cycle();
+    let (_, next) = read(&dir.path().join("next/r2.xlsx"), None);
+    let (sheet, item) = next.items().find(|(_, i)| i.number() == Some(55)).unwrap();
+    let ind = &item.indicators[0];
+    let cell = |f: &shinchoku::model::Field| {
+        let at = f.at.as_ref().expect("read from a cell");
+        a1(at.row, at.col)
+    };
+    let (target, actual) = (cell(&ind.targets[1]), cell(&ind.actuals[1]));
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec![&sheet.name, &target, "77000", &sheet.name, &actual, "80000"];
+        args.extend_from_slice(extra);
+        let fill = Command::new("python3")
+            .arg(root().join("tests/py/fill_cells.py"))
+            .arg(dir.path().join("next/r2.xlsx"))
+            .arg(dir.path().join(out))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(fill.status.success(), "{:?}", text(&fill));
+        let common = Settings::default().with_year(Year::new(2));
+        shinchoku::process(&[dir.path().join(out)], &common).unwrap()
+    };
+    let plain = run("plain.xlsx", &[]);
+    let derived: Vec<_> = plain
+        .corrections
+        .iter()
+        .map(|c| c.code().as_str())
+        .filter(|c| ["W201", "I306", "W230"].contains(c))
+        .collect();
+    assert!(derived.is_empty(), "{derived:?}");
+    let codes: Vec<_> = plain.findings.iter().map(|f| f.code.as_str()).collect();
+    assert!(
+        !codes.contains(&"E120") && !codes.contains(&"W201"),
+        "{codes:?}"
+    );
+
+    let effect = cell(&ind.effect);
+    let target1 = cell(&ind.targets[0]);
+    let sum = format!("=SUM({target1}:{target1})");
+    let actual1 = cell(&ind.actuals[0]);
+    let edited = run(
+        "edited.xlsx",
+        &[
+            &sheet.name,
+            &target1,
+            &sum,
+            &sheet.name,
+            &effect,
+            "=1+1",
+            &sheet.name,
+            &actual1,
+            "date:2019-12-15",
+        ],
+    );
+    let e121: Vec<_> = edited
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str() == "E121")
+        .collect();
+    assert_eq!(e121.len(), 1, "{e121:?}");
+    assert_eq!(e121[0].at.pos.map(|(r, c)| a1(r, c)), Some(actual1));
+    assert_eq!(
+        e121[0].message,
+        "数値の欄に日付「2019/12/15」が入っています（Excelは「12/15」「5-2」などの入力を日付に変えます）。数値を入力し直してください"
+    );
+    let e120: Vec<_> = edited
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str() == "E120")
+        .collect();
+    assert_eq!(e120.len(), 1, "{e120:?}");
+    assert_eq!(e120[0].at.pos.map(|(r, c)| a1(r, c)), Some(target1.clone()));
+    assert_eq!(
+        e120[0].message,
+        format!("R1目標のセルの式「{sum}」に計算結果が保存されていません。Excelで開いて保存し直すか、値を入力してください")
+    );
+    let w230: Vec<_> = edited
+        .corrections
+        .iter()
+        .filter(|c| c.code().as_str() == "W230")
+        .collect();
+    assert_eq!(w230.len(), 1, "{w230:?}");
+    assert_eq!(w230[0].finding.at.pos.map(|(r, c)| a1(r, c)), Some(effect));
+    assert_eq!(
+        w230[0].finding.message,
+        "実施効果のセルの式「=1+1」は計算規則の式ではありません（再計算値 21389 に修正）"
+    );
+}
+
 #[test]
 fn blank_template_has_the_layout_sheets_protected() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@
 //! formulas: review the two together.
 
 pub mod formulas;
+pub mod given;
 mod resolve;
 
 use crate::finding::Finding;

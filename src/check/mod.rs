@@ -11,6 +11,7 @@ use crate::vocab;
 use rust_decimal::Decimal;
 
 mod completeness;
+mod formulas;
 use std::collections::HashMap;
 
 /// What every indicator check needs besides the indicator: its item's №, its name, its
@@ -73,6 +74,7 @@ pub fn check(report: &Report, year: Year, statuses: &[String], rules_file: &str)
 
 /// The checks of one indicator, in the order their findings are listed for one cell.
 fn check_indicator(item: &Item, ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    formulas::without_value(ind, cx, out);
     text_in_number_cells(ind, cx, out);
     if !completeness::settled(item) {
         missing_actuals(ind, cx, out);
@@ -87,7 +89,8 @@ fn check_indicator(item: &Item, ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Fin
     achieved_below_target(item, cx, out);
 }
 
-/// E105 / W209: text where a number belongs (an actual cannot be recalculated).
+/// E105 / W209: text where a number belongs (an actual cannot be recalculated); E121 when it is
+/// a date (Excel turned 「12/15」 into one).
 fn text_in_number_cells(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let inputs = std::iter::once((&ind.base, false))
         .chain(ind.targets.iter().map(|f| (f, false)))
@@ -95,7 +98,9 @@ fn text_in_number_cells(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .chain(ind.actuals.iter().map(|f| (f, true)));
     for (f, is_actual) in inputs {
         if let Value::Text(t) = &f.value {
-            let code = if is_actual {
+            let code = if crate::value::is_date_text(t) {
+                Code::DateInNumberCell
+            } else if is_actual {
                 Code::TextInActual
             } else {
                 Code::TextInNumberCell
