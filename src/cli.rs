@@ -244,15 +244,42 @@ pub fn render_error(e: &clap::Error, args: &[OsString]) -> (String, u8) {
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => return (with_newline(e), 2),
         _ => {}
     }
-    let text = |kind| match e.get(kind) {
+    let mut out = format!("shinchoku: {}\n", message(e));
+    out.push_str(&hints(e));
+    if let Some(ContextValue::StyledStr(usage)) = e.get(ContextKind::Usage) {
+        let usage = usage.to_string();
+        let usage = usage.strip_prefix("Usage:").unwrap_or(&usage).trim();
+        out.push_str(&format!("\n使い方: {usage}\n"));
+    }
+    let command = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|a| COMMANDS.contains(a));
+    let help = match command {
+        Some(c) => format!("shinchoku {c} --help"),
+        None => "shinchoku --help".to_string(),
+    };
+    out.push_str(&format!("\n詳しくは「{help}」を見てください。\n"));
+    (out, 2)
+}
+
+/// The text of a context value of `e` ("" when absent).
+fn context(e: &clap::Error, kind: ContextKind) -> String {
+    match e.get(kind) {
         Some(ContextValue::String(s)) => s.clone(),
         Some(ContextValue::Strings(v)) => v.join(", "),
         Some(other) => other.to_string(),
         None => String::new(),
-    };
+    }
+}
+
+/// The Japanese message of a usage error, by kind.
+fn message(e: &clap::Error) -> String {
+    let text = |kind| context(e, kind);
     let arg = text(ContextKind::InvalidArg);
     let value = text(ContextKind::InvalidValue);
-    let message = match e.kind() {
+    match e.kind() {
         ErrorKind::InvalidSubcommand => {
             format!(
                 "「{}」というコマンドはありません",
@@ -291,10 +318,15 @@ pub fn render_error(e: &clap::Error, args: &[OsString]) -> (String, u8) {
         ErrorKind::NoEquals => format!("{arg} の値は「=」でつないで指定してください"),
         ErrorKind::InvalidUtf8 => "引数に文字として読めないものがあります".to_string(),
         _ => format!("コマンドラインを読めません（{}）", e.kind()),
-    };
-    let mut out = format!("shinchoku: {message}\n");
+    }
+}
+
+/// The suggestions (「もしかして」) and hints of a usage error, as lines after a blank line.
+fn hints(e: &clap::Error) -> String {
+    let text = |kind| context(e, kind);
+    let arg = text(ContextKind::InvalidArg);
     let mut hints = Vec::new();
-    let mut out_suggestions = Vec::new();
+    let mut suggestions = Vec::new();
     if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
         hints.push(format!("指定できる値: {}", valid.join(", ")));
     }
@@ -305,11 +337,11 @@ pub fn render_error(e: &clap::Error, args: &[OsString]) -> (String, u8) {
     ] {
         let suggestion = text(kind);
         if !suggestion.is_empty() {
-            out_suggestions.push(format!("もしかして: {suggestion}"));
+            suggestions.push(format!("もしかして: {suggestion}"));
         }
     }
     if e.kind() == ErrorKind::InvalidSubcommand && text(ContextKind::InvalidSubcommand) == "help" {
-        out_suggestions.push("もしかして: --help".to_string());
+        suggestions.push("もしかして: --help".to_string());
     }
     // clap's tip about `--` helps with a value such as -5, not with a mistyped option name.
     if e.kind() == ErrorKind::UnknownArgument
@@ -323,31 +355,17 @@ pub fn render_error(e: &clap::Error, args: &[OsString]) -> (String, u8) {
     if e.kind() == ErrorKind::InvalidSubcommand && text(ContextKind::InvalidSubcommand) != "help" {
         hints.push("ブックやフォルダーを渡すときは、そのパスがあるか確認してください".to_string());
     }
-    if !hints.is_empty() || !out_suggestions.is_empty() {
+    let mut out = String::new();
+    if !hints.is_empty() || !suggestions.is_empty() {
         out.push('\n');
-        for line in out_suggestions {
+        for line in suggestions {
             out.push_str(&format!("  {line}\n"));
         }
         for hint in hints {
             out.push_str(&format!("  ヒント: {hint}\n"));
         }
     }
-    if let Some(ContextValue::StyledStr(usage)) = e.get(ContextKind::Usage) {
-        let usage = usage.to_string();
-        let usage = usage.strip_prefix("Usage:").unwrap_or(&usage).trim();
-        out.push_str(&format!("\n使い方: {usage}\n"));
-    }
-    let command = args
-        .iter()
-        .skip(1)
-        .filter_map(|a| a.to_str())
-        .find(|a| COMMANDS.contains(a));
-    let help = match command {
-        Some(c) => format!("shinchoku {c} --help"),
-        None => "shinchoku --help".to_string(),
-    };
-    out.push_str(&format!("\n詳しくは「{help}」を見てください。\n"));
-    (out, 2)
+    out
 }
 
 fn parse_year(s: &str) -> Result<crate::model::Year, String> {

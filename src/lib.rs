@@ -104,8 +104,18 @@ pub fn process_in_place(inputs: &[PathBuf], settings: &Settings) -> Result<Outco
     process_with(inputs, settings, false)
 }
 
-fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Result<Outcome> {
-    let layout = &settings.layout;
+/// What the inputs hold, read one by one: each file's report, every finding of the reading,
+/// the earlier 変更履歴 rows (each once) and the report year.
+struct Inputs {
+    reports: Vec<(String, Report)>,
+    findings: Vec<finding::Finding>,
+    history: Vec<HistoryRow>,
+    year: Year,
+}
+
+/// Reads every input (skipping Excel lock files, with a finding), checks that they are of one
+/// report year and that `--year` agrees.
+fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
     let mut findings = Vec::new();
     let mut reports = Vec::new();
     let mut history: Vec<HistoryRow> = Vec::new();
@@ -115,16 +125,16 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
     let bar = batch::progress(inputs.len());
     for path in inputs {
         bar.set_message(path.display().to_string());
+        bar.inc(1);
         if read::is_lock_file(path) {
             let at = finding::Location {
                 file: path.display().to_string(),
                 ..finding::Location::default()
             };
             findings.push(finding::Finding::new(Code::LockFileSkipped, at, None, &[]));
-            bar.inc(1);
             continue;
         }
-        let input = read::read_workbook(path, layout)?;
+        let input = read::read_workbook(path, &settings.layout)?;
         findings.extend(input.findings);
         if let Some((y, _, _)) = &input.header_year {
             years.push((input.file.clone(), *y));
@@ -139,7 +149,6 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
             }
         }
         reports.push((input.file, input.report));
-        bar.inc(1);
     }
     bar.finish_and_clear();
     if years.iter().any(|(_, y)| *y != years[0].1) {
@@ -158,6 +167,22 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         (None, Some((y, _, _))) => *y,
         (None, None) => return Err(Error::NoYear(inputs[0].clone())),
     };
+    Ok(Inputs {
+        reports,
+        findings,
+        history,
+        year,
+    })
+}
+
+fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Result<Outcome> {
+    let layout = &settings.layout;
+    let Inputs {
+        reports,
+        mut findings,
+        history,
+        year,
+    } = read_inputs(inputs, settings)?;
     let (mut input, merge_findings) = batch::merge(reports);
     findings.extend(merge_findings);
     let plan = match &settings.plan {

@@ -112,21 +112,27 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     }
     text.push_str(&errors(&seen.kept));
     text.push_str(&format!("表紙の日付: {date}（--date で変えられます）\n"));
+    text.push_str(&written(&done));
+    print(&text)?;
+    // Errors are never hidden by a baseline: the exit code agrees with the counts printed.
+    Ok(exit_code(&seen.kept))
+}
+
+/// The 出力 line (every file written) and, when an earlier set was kept aside, where it went.
+fn written(done: &outset::Committed) -> String {
     let shown: Vec<String> = done
         .written
         .iter()
         .map(|t| t.display().to_string())
         .collect();
-    text.push_str(&format!("  出力: {}\n", shown.join(", ")));
+    let mut text = format!("  出力: {}\n", shown.join(", "));
     if let Some(backup) = &done.backup {
         text.push_str(&format!(
             "  以前の出力は {} に移しました\n",
             backup.display()
         ));
     }
-    print(&text)?;
-    // Errors are never hidden by a baseline: the exit code agrees with the counts printed.
-    Ok(exit_code(&seen.kept))
+    text
 }
 
 /// One return workbook per input in `返却/`: its items, findings and corrections.
