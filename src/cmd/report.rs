@@ -40,6 +40,7 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     );
     let tally = render::tally(&outcome.output);
     let history = correct::history(&outcome.history, &outcome.corrections);
+    // The top-right date: --date, the layout's, else the one that follows the report year.
     let date = options
         .date
         .clone()
@@ -51,9 +52,7 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         history: history.clone(),
     };
     // Everything the run reads is protected from the set's move aside.
-    let reads: Vec<&Path> = inputs
-        .iter()
-        .map(PathBuf::as_path)
+    let reads: Vec<&Path> = (inputs.iter().map(PathBuf::as_path))
         .chain(settings.reads())
         .chain(options.baseline.as_deref())
         .collect();
@@ -87,17 +86,12 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     )?;
     set.write(outset::REVIEW, &review)?;
     drop(review);
-    set.write(outset::CHANGES, &render::changes_csv(&outcome.corrections))?;
-    set.write(
-        outset::FINDINGS,
-        render::findings_json(&outcome.findings).as_bytes(),
+    logs(
+        &mut set,
+        inputs,
+        (&outcome.findings, &outcome.corrections),
+        options.split,
     )?;
-    if options.split {
-        for (input, name) in inputs.iter().zip(batch::split_names(inputs)) {
-            let mine = correct::of_file(&input.display().to_string(), &outcome.corrections);
-            set.write(&name, &render::changes_csv(&mine))?;
-        }
-    }
     let done = set.commit()?;
     let mut text = format!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。\n",
@@ -116,6 +110,24 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     print(&text)?;
     // Errors are never hidden by a baseline: the exit code agrees with the counts printed.
     Ok(exit_code(&seen.kept))
+}
+
+/// `changes.csv` and `findings.json`, and with `split` one change log per input.
+fn logs(
+    set: &mut OutputSet,
+    inputs: &[PathBuf],
+    (findings, corrections): (&[Finding], &[Correction]),
+    split: bool,
+) -> Result<()> {
+    set.write(outset::CHANGES, &render::changes_csv(corrections))?;
+    set.write(outset::FINDINGS, render::findings_json(findings).as_bytes())?;
+    if split {
+        for (input, name) in inputs.iter().zip(batch::split_names(inputs)) {
+            let mine = correct::of_file(&input.display().to_string(), corrections);
+            set.write(&name, &render::changes_csv(&mine))?;
+        }
+    }
+    Ok(())
 }
 
 /// The 出力 line (every file written) and, when an earlier set was kept aside, where it went.

@@ -90,26 +90,12 @@ impl<'a> SheetWriter<'a> {
         first_page: u16,
     ) -> Result<u16, XlsxError> {
         let ctx = self.ctx;
-        let (layout, f) = (ctx.layout, &ctx.f);
+        let layout = ctx.layout;
         for c in col::NO..=col::PLAN {
             self.ws.set_column_width(c, column_width(layout, c))?;
         }
         let section_layout = layout.section_for(&sheet.name, sheet.heading.as_str());
-        let heading = sheet.heading.text.clone().or_else(|| {
-            section_layout.map(|s| format!("大分類{} {}", fullwidth_digits(s.no), s.title))
-        });
-        if let Some(h) = &heading {
-            self.ws
-                .write_string_with_format(0, col::NO, h, &f.heading)?;
-            self.ws.set_row_height(0, heading_height(layout, 1))?;
-        }
-        if self.ctx.kind == Kind::Report {
-            self.date_and_number(index, sheet, options)?;
-        }
-        if let Some(cover) = &ctx.cover {
-            self.ws
-                .write_string_with_format(0, col::INDICATOR, cover, &f.cover)?;
-        }
+        let heading = self.top_row(index, sheet, options)?;
         let mut blocks = vec![Block {
             row: 0,
             height: heading_height(layout, 1),
@@ -149,15 +135,7 @@ impl<'a> SheetWriter<'a> {
                 row = next;
             }
         }
-        let mut hidden = Vec::new();
-        if !any_middle_years {
-            for y in 1..4 {
-                if y != self.ctx.year.index() {
-                    self.ws.set_column_hidden(col::YEARS + y as u16)?;
-                    hidden.push(col::YEARS + y as u16);
-                }
-            }
-        }
+        let hidden = self.hide_middle_years(any_middle_years)?;
         super::lists::validations(self.ws, self.ctx.layout, &item_rows)?;
         let print = PrintPlan {
             short: section_layout.map(|s| s.short.as_str()),
@@ -177,6 +155,49 @@ impl<'a> SheetWriter<'a> {
             self.ws.protect_with_options(&options);
         }
         Ok(pages)
+    }
+
+    /// Row 1: the 大分類 heading (returned), a report's date and number, a return's cover line.
+    fn top_row(
+        &mut self,
+        index: usize,
+        sheet: &Sheet,
+        options: &WriteOptions,
+    ) -> Result<Option<String>, XlsxError> {
+        let ctx = self.ctx;
+        let (layout, f) = (ctx.layout, &ctx.f);
+        let section_layout = layout.section_for(&sheet.name, sheet.heading.as_str());
+        let heading = sheet.heading.text.clone().or_else(|| {
+            section_layout.map(|s| format!("大分類{} {}", fullwidth_digits(s.no), s.title))
+        });
+        if let Some(h) = &heading {
+            self.ws
+                .write_string_with_format(0, col::NO, h, &f.heading)?;
+            self.ws.set_row_height(0, heading_height(layout, 1))?;
+        }
+        if ctx.kind == Kind::Report {
+            self.date_and_number(index, sheet, options)?;
+        }
+        if let Some(cover) = &ctx.cover {
+            self.ws
+                .write_string_with_format(0, col::INDICATOR, cover, &f.cover)?;
+        }
+        Ok(heading)
+    }
+
+    /// Hides the R2–R4 indicator columns other than the report year's when no item uses them
+    /// (`used`), as the seed prints; returns the hidden columns.
+    fn hide_middle_years(&mut self, used: bool) -> Result<Vec<u16>, XlsxError> {
+        let mut hidden = Vec::new();
+        if !used {
+            for y in 1..4 {
+                if y != self.ctx.year.index() {
+                    self.ws.set_column_hidden(col::YEARS + y as u16)?;
+                    hidden.push(col::YEARS + y as u16);
+                }
+            }
+        }
+        Ok(hidden)
     }
 
     /// The 小分類 heading at `row` (after a blank row from the second table on), with the
