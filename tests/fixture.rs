@@ -242,3 +242,19 @@ pub fn cell_with_shared_string(bytes: &[u8], sheet_part: &str, text: &str) -> St
 pub fn inline_cell(a1: &str, text: &str) -> String {
     format!("<c r=\"{a1}\" t=\"inlineStr\"><is><t>{text}</t></is></c>")
 }
+
+/// Runs a Python snippet (openpyxl) with `args`; its stdout parsed as JSON.
+pub fn python(script: &str, args: &[&Path]) -> serde_json::Value {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs (openpyxl is required)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the snippet prints JSON")
+}

@@ -3,27 +3,11 @@
 //! published workbook that is 資料2 and nothing else, and `--baseline` that never hides errors.
 //! Workbooks are read back with openpyxl or calamine, not with our reader.
 
-use crate::fixture::{corrected_sample, root, sample, with_sample, Ran, Run};
+use crate::fixture::{corrected_sample, python, root, sample, with_sample, Ran, Run};
 use calamine::{Data, Reader};
 use serde_json::Value as Json;
 use std::path::Path;
 use std::process::Command;
-
-/// Runs a Python snippet (openpyxl) with `args`; its stdout parsed as JSON.
-fn python(script: &str, args: &[&Path]) -> Json {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("python3 runs (openpyxl is required)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("the snippet prints JSON")
-}
 
 /// The findings of a `check --format json` or a findings.json.
 fn findings(json: &str) -> Vec<Json> {

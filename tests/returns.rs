@@ -2,25 +2,10 @@
 //! cells marked with notes, read back as a submission; the template's protection. Workbooks
 //! are read back with openpyxl.
 
-use crate::fixture::{root, sample, with_sample, Run};
+use crate::fixture::{python, root, sample, with_sample, Run};
 use serde_json::Value as Json;
 use std::path::Path;
 use std::process::Command;
-
-fn python(script: &str, args: &[&Path]) -> Json {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .expect("python3 runs (openpyxl is required)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("the snippet prints JSON")
-}
 
 /// Every noted cell of every sheet: sheet!cell → (fill, note); the sheet names; the links of
 /// 指摘一覧.
