@@ -20,7 +20,7 @@ pub const FINDINGS_SHEET: &str = "指摘一覧";
 /// Every sheet shinchoku writes besides the 大分類 sheets, by name. The return workbook's
 /// 指摘一覧 is consumed as a 変更履歴-shaped sheet: its rows begin with 重要度 text, never a run
 /// number, so none is taken as a history row (a variant of its own needs the reader's match,
-/// in `read.rs`, to learn it).
+/// in `read/mod.rs`, to learn it).
 pub const SHEETS: &[(&str, OwnSheet)] = &[
     (HISTORY_SHEET, OwnSheet::History),
     (FINDINGS_SHEET, OwnSheet::History),

@@ -1,0 +1,207 @@
+//! Reading: an office workbook (.xlsx, also .xls/.ods where calamine can) → [`Report`].
+//!
+//! Cells are streamed into a sparse grid (a stray cell at XFD1048576 costs one entry, not a
+//! giant range), the table header is found by its labels, and every item block is walked with
+//! each value's provenance (file, sheet, A1 cell).
+
+mod grid;
+mod headers;
+mod items;
+mod labels;
+mod sheet;
+
+use self::grid::{load_grids, Grid};
+use self::sheet::parse_sheet;
+use crate::error::{Error, Result};
+use crate::finding::{Code, Finding, Location};
+use crate::history::HistoryRow;
+use crate::layout::Layout;
+use crate::model::{a1, CellRef, Report, Year};
+use crate::own::OwnSheet;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What one input file contributed: its sheets, the year its headers name, and findings.
+#[derive(Debug, Default)]
+pub struct Input {
+    /// The file as given.
+    pub file: String,
+    /// The parsed report of this file alone.
+    pub report: Report,
+    /// The year in the "R1年度 年度実績" header and where it was read.
+    pub header_year: Option<(Year, String, CellRef)>,
+    /// Findings made while reading.
+    pub findings: Vec<Finding>,
+    /// The rows of a 変更履歴 sheet (a report written by an earlier run).
+    pub history: Vec<HistoryRow>,
+    /// The cell comments of the file, each with its cell (for the return workbooks; the published
+    /// report carries no notes).
+    pub comments: Vec<(CellRef, String)>,
+}
+
+/// True for an Excel lock file (`~$総務課.xlsx`), present while the original is open in Excel.
+pub fn is_lock_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+}
+
+/// Reads one workbook.
+///
+/// # Errors
+/// A missing file, a directory, a file that is not a workbook (or is damaged or encrypted), or
+/// a workbook without any sheet holding the report table.
+pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
+    let file = path.display().to_string();
+    if path.is_dir() {
+        return Err(Error::IsDirectory(path.to_path_buf()));
+    }
+    let io_error = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound(path.to_path_buf()),
+        _ => Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > crate::guard::MAX_FILE {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            detail: format!("ファイルの大きさ {size} バイト"),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let mut input = Input {
+        file: file.clone(),
+        ..Input::default()
+    };
+    // Each sheet is parsed as soon as it is loaded, so only one grid is in memory at a time.
+    let mut any_cells = false;
+    let extras = load_grids(path, bytes, &mut |name, grid| {
+        let grid = match grid {
+            Ok(grid) => grid,
+            Err(skip) => return input.findings.push(skip.finding(&file, &name)),
+        };
+        any_cells |= !grid.cells.is_empty();
+        match crate::own::sheet(&name) {
+            Some(OwnSheet::History) => {
+                input.history = history_rows(&grid);
+                return;
+            }
+            None => {}
+        }
+        match parse_sheet(&file, &name, &grid, layout, &mut input) {
+            Some(sheet) => input.report.sheets.push(sheet),
+            // The whole sheet is not in the report: the finding names how much and where.
+            None => input.findings.push(Finding::new(
+                Code::SheetSkipped,
+                Location {
+                    file: file.clone(),
+                    sheet: Some(name.clone()),
+                    ..Location::default()
+                },
+                skipped_extent(&grid),
+                &[],
+            )),
+        }
+    })?;
+    extras_into(&mut input, extras);
+    let long = crate::sheets::long_texts(&input.report);
+    input.findings.extend(long);
+    if !any_cells {
+        return Err(Error::EmptyWorkbook(path.to_path_buf()));
+    }
+    if input.report.sheets.is_empty() {
+        return Err(Error::NoReportSheet(path.to_path_buf()));
+    }
+    Ok(input)
+}
+
+/// The comments of `extras` into `input` with one I325 finding, and one I326 per other kind.
+fn extras_into(input: &mut Input, extras: crate::sheets::Extras) {
+    let file: Arc<str> = input.file.as_str().into();
+    let mut places = Vec::new();
+    for (sheet, list) in extras.comments {
+        let sheet: Arc<str> = sheet.into();
+        for (row, col, text) in list {
+            places.push(format!("{}!{}", sheet, a1(row, col)));
+            let at = CellRef {
+                file: file.clone(),
+                sheet: sheet.clone(),
+                row,
+                col,
+            };
+            input.comments.push((at, text));
+        }
+    }
+    let at = Location {
+        file: input.file.clone(),
+        ..Location::default()
+    };
+    if !input.comments.is_empty() {
+        let n = input.comments.len().to_string();
+        let found = input
+            .comments
+            .iter()
+            .map(|(c, t)| format!("{}!{}: {t}", c.sheet, c.a1()));
+        let found = found.collect::<Vec<_>>().join("\n");
+        input.findings.push(Finding::new(
+            Code::CommentsRead,
+            at.clone(),
+            Some(found),
+            &[&n, &places.join("、")],
+        ));
+    }
+    for (kind, what) in extras.kinds {
+        input.findings.push(Finding::new(
+            Code::ExtraNotInReport,
+            at.clone(),
+            None,
+            &[kind, &what],
+        ));
+    }
+}
+
+/// What a skipped sheet held: its number of cells and their range ("12個のセル（A1:X30）").
+fn skipped_extent(grid: &Grid) -> Option<String> {
+    let first = grid.cells.keys().next()?;
+    let (mut r1, mut c0, mut c1) = (first.0, first.1, first.1);
+    for (r, c) in grid.cells.keys() {
+        r1 = r1.max(*r);
+        c0 = c0.min(*c);
+        c1 = c1.max(*c);
+    }
+    let n = grid.cells.len();
+    Some(format!(
+        "{n}個のセル（{}）は報告書に入っていません",
+        range_a1(first.0, c0, r1, c1)
+    ))
+}
+
+/// "A1" for one cell, "A1:X30" for a range.
+fn range_a1(r0: u32, c0: u32, r1: u32, c1: u32) -> String {
+    if (r0, c0) == (r1, c1) {
+        a1(r0, c0)
+    } else {
+        format!("{}:{}", a1(r0, c0), a1(r1, c1))
+    }
+}
+
+/// The rows of a 変更履歴 sheet below its header row, as written by
+/// shinchoku's writer.
+fn history_rows(grid: &Grid) -> Vec<HistoryRow> {
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for ((r, c), v) in grid.cells.range((1, 0)..) {
+        let cells = rows.entry(*r).or_default();
+        let c = *c as usize;
+        if c < 11 {
+            if cells.len() <= c {
+                cells.resize(c + 1, String::new());
+            }
+            cells[c] = v.display();
+        }
+    }
+    rows.values()
+        .filter_map(|cells| HistoryRow::from_cells(cells))
+        .collect()
+}
