@@ -105,11 +105,7 @@ fn files_stay_small_and_no_argument_lists_are_waved_through() {
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         let lines = text.lines().count();
-        assert!(
-            lines <= 600,
-            "{}: {lines} lines",
-            file.display()
-        );
+        assert!(lines <= 600, "{}: {lines} lines", file.display());
         assert!(
             !text.contains("too_many_arguments"),
             "{}: a too_many_arguments allow",

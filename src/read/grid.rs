@@ -117,9 +117,9 @@ pub(super) fn load_grids(
                     }
                 }
             }
-            // Merges bound item blocks; a sheet whose merges cannot be read is read without.
-            if let Ok(merges) = xlsx.merge_cells_by_sheet_name(&name) {
-                grid.merges = merges.into_iter().map(|d| (d.start, d.end)).collect();
+            // Merges bound item blocks (from the structure scan: no second parse of the sheet).
+            if let Some(structure) = extras.structures.get(&name) {
+                grid.merges = structure.merges.iter().copied().collect();
             }
             sheet(name, Ok(grid));
         }

@@ -1,14 +1,17 @@
 //! Sheet-level reading (issue 10): which sheets of a workbook are read (by type and visibility),
 //! and what an .xlsx holds beyond its cells — cell comments (read, with their cell), drawings,
 //! external hyperlinks and defined names (named in one finding per kind) — found from the zip's
-//! part names and its small parts (workbook, relationships, comments), never from a second parse
-//! of the sheets.
+//! part names and its small parts (workbook, relationships, comments); and each worksheet's
+//! structure around its values (merges, hidden rows, breaks, styles: [`structure`]).
 
 use crate::finding::{Code, Finding, Location};
 use crate::own::OwnSheet;
 use calamine::{SheetType, SheetVisible};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
+
+mod structure;
+pub use structure::{sheet_structure, SheetStructure, Styles};
 
 /// Why a sheet is not read: the finding's code and its one argument.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,6 +106,10 @@ pub struct Extras {
     pub comments: BTreeMap<String, Vec<(u32, u32, String)>>,
     /// Kinds of content with no place in the report ("図・グラフ・画像" …) and what shows it.
     pub kinds: Vec<(&'static str, String)>,
+    /// Each worksheet's merges, hidden rows, manual breaks, cell styles and hyperlinks, by name.
+    pub structures: HashMap<String, SheetStructure>,
+    /// The workbook's cell styles (number formats, fills).
+    pub styles: Styles,
 }
 
 /// Comments, drawings, external hyperlinks and defined names of the zip `bytes` (already passed
@@ -127,6 +134,7 @@ pub fn scan(bytes: &[u8]) -> Extras {
         Some(s)
     };
     let workbook = part("xl/workbook.xml").unwrap_or_default();
+    extras.styles = Styles::parse(&part("xl/styles.xml").unwrap_or_default());
     let book_rels = rels(
         &part("xl/_rels/workbook.xml.rels").unwrap_or_default(),
         "xl/",
@@ -139,6 +147,11 @@ pub fn scan(bytes: &[u8]) -> Extras {
         let Some((_, target)) = book_rels.get(&id) else {
             continue;
         };
+        if let Some(xml) = part(target) {
+            extras
+                .structures
+                .insert(unescape(&sheet), sheet_structure(&xml));
+        }
         let (dir, file) = target.rsplit_once('/').unwrap_or(("", target));
         let sheet_rels = rels(
             &part(&format!("{dir}/_rels/{file}.rels")).unwrap_or_default(),
