@@ -2,13 +2,14 @@
 
 use crate::error::{Error, Result};
 use crate::model::Found;
-use crate::sheets::{Extras, Skip};
+use crate::sheets::{Extras, SheetStructure, Skip, Styles};
 use crate::value::{excel_date, from_f64};
 use calamine::{Data, DataRef, Reader};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::Arc;
 
 /// One worksheet's non-empty cells, its merged ranges and the coverage ledger: every cell the
 /// reader consumes is marked, so that whatever is left can be named in a finding.
@@ -21,6 +22,10 @@ pub(super) struct Grid {
     pub(super) merges: HashMap<(u32, u32), (u32, u32)>,
     /// The cells the reader consumed (read into the model or named in a finding).
     pub(super) used: RefCell<HashSet<(u32, u32)>>,
+    /// What the sheet holds around its values: hidden rows, manual breaks, cell styles, links.
+    pub(super) structure: SheetStructure,
+    /// The workbook's cell styles (number formats, fills), shared by its sheets.
+    pub(super) styles: Arc<Styles>,
 }
 
 impl Grid {
@@ -86,8 +91,9 @@ pub(super) fn load_grids(
             ));
         }
         crate::guard::check_xlsx(path, &bytes)?;
-        let extras = crate::sheets::scan(&bytes);
+        let mut extras = crate::sheets::scan(&bytes);
         let bytes = crate::sheets::normalised(bytes);
+        let styles = Arc::new(std::mem::take(&mut extras.styles));
         let mut xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
             calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
             e => not_workbook(e.to_string()),
@@ -118,9 +124,9 @@ pub(super) fn load_grids(
                 }
             }
             // Merges bound item blocks (from the structure scan: no second parse of the sheet).
-            if let Some(structure) = extras.structures.get(&name) {
-                grid.merges = structure.merges.iter().copied().collect();
-            }
+            grid.structure = extras.structures.remove(&name).unwrap_or_default();
+            grid.merges = grid.structure.merges.iter().copied().collect();
+            grid.styles = styles.clone();
             sheet(name, Ok(grid));
         }
         return Ok(extras);
