@@ -1,21 +1,22 @@
-//! `cargo bench`: the speed and peak memory of `shinchoku report` against two baselines, as
-//! ratios measured in one run.
+//! `cargo bench`: the speed and peak memory of `shinchoku report` against the floor of moving the
+//! same workbooks, as ratios measured in one run.
 //!
 //! Input → output: the sample workbook → synthetic office workbooks (N departments × M items,
-//! the sample's real texts, indicators and typing mistakes, renumbered; written with
-//! rust_xlsxwriter into `target/bench-data/`) → a Markdown table on stdout (also written to
-//! `target/bench-data/results.md`).
+//! the sample's real texts and indicators, renumbered; written with rust_xlsxwriter into
+//! `target/bench-data/`) in two kinds: **clean** (every derived figure as recalculated, so the
+//! run corrects nothing) and **all corrected** (every 実施効果 and rate typed 0) → a Markdown
+//! table on stdout (also written to `target/bench-data/results.md`).
 //!
 //! Every variant runs as a child process under `/usr/bin/time -f %M` (its peak RSS):
-//! (a) `shinchoku report` on the 63-item sample, 5,000 and 10,000 items; (b) the floor: calamine
-//! reading + rust_xlsxwriter writing the same cells with no logic (this binary, `floor IN OUT`),
-//! and the formatted floor, which also writes the merges and a format on every cell of the
-//! used range (`floor-fmt IN OUT`); (c) `python3 benches/openpyxl_load_save.py IN OUT`
-//! (skipped with `SHINCHOKU_BENCH_SKIP_OPENPYXL=1`). Times are medians of several runs.
+//! (a) `shinchoku report` on the sample and on each synthetic workbook; (b) the floor: this
+//! binary's `floor-fmt IN OUT` (calamine reading + rust_xlsxwriter writing every cell of the
+//! used range with one bordered format and the merges) applied to **every workbook that run
+//! wrote** (report, review, return workbooks): its time is the sum, its memory the largest;
+//! (c) `python3 benches/openpyxl_load_save.py IN OUT` on the clean 2,000-item input (skipped
+//! with `SHINCHOKU_BENCH_SKIP_OPENPYXL=1`). Times are medians of at least three runs.
 
 use calamine::{Data, Reader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use shinchoku::layout::Layout;
 use shinchoku::model::{Field, Found, Item, TextField};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,9 +28,8 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map(String::as_str);
-    if matches!(mode, Some("floor" | "floor-fmt")) && args.len() == 4 {
-        let formatted = mode == Some("floor-fmt");
-        if let Err(e) = floor(Path::new(&args[2]), Path::new(&args[3]), formatted) {
+    if mode == Some("floor-fmt") && args.len() == 4 {
+        if let Err(e) = floor(Path::new(&args[2]), Path::new(&args[3])) {
             eprintln!("floor: {e}");
             std::process::exit(2);
         }
@@ -41,10 +41,9 @@ fn main() {
     }
 }
 
-/// The floor: read every cell with calamine and write the same cells with rust_xlsxwriter.
-/// `formatted` (the "floor+fmt" column): also read the sheets' merges, write every cell of the
+/// The floor: read every cell with calamine and the sheets' merges, and write every cell of the
 /// used range (blanks too) with one bordered format and the same merges, as a report must.
-fn floor(input: &Path, output: &Path, formatted: bool) -> Result<(), Box<dyn std::error::Error>> {
+fn floor(input: &Path, output: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut xlsx: calamine::Xlsx<_> = calamine::open_workbook(input)?;
     let mut out = Workbook::new();
     let fmt = Format::new()
@@ -58,36 +57,19 @@ fn floor(input: &Path, output: &Path, formatted: bool) -> Result<(), Box<dyn std
         ws.set_name(&name)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut covered = std::collections::HashSet::new();
-        if formatted {
-            for m in xlsx.merge_cells_by_sheet_name(&name)? {
-                let ((fr, fc), (lr, lc)) = (m.start, m.end);
-                ws.merge_range(fr, fc as u16, lr, lc as u16, "", &fmt)?;
-                for r in fr..=lr {
-                    for c in fc..=lc {
-                        if (r, c) != (fr, fc) {
-                            covered.insert((r, c));
-                        }
+        for m in xlsx.merge_cells_by_sheet_name(&name)? {
+            let ((fr, fc), (lr, lc)) = (m.start, m.end);
+            ws.merge_range(fr, fc as u16, lr, lc as u16, "", &fmt)?;
+            for r in fr..=lr {
+                for c in fc..=lc {
+                    if (r, c) != (fr, fc) {
+                        covered.insert((r, c));
                     }
                 }
             }
         }
-        let cells: Box<dyn Iterator<Item = (usize, usize, &Data)>> = if formatted {
-            Box::new(range.cells())
-        } else {
-            Box::new(range.used_cells())
-        };
-        for (r, c, v) in cells {
+        for (r, c, v) in range.cells() {
             let (r, c) = (r0 + r as u32, (c0 as usize + c) as u16);
-            if !formatted {
-                match v {
-                    Data::Float(f) => ws.write_number(r, c, *f)?,
-                    Data::Int(i) => ws.write_number(r, c, *i as f64)?,
-                    Data::String(s) => ws.write_string(r, c, s)?,
-                    Data::Empty => continue,
-                    other => ws.write_string(r, c, other.to_string())?,
-                };
-                continue;
-            }
             match v {
                 Data::Float(f) => ws.write_number_with_format(r, c, *f, &fmt)?,
                 Data::Int(i) => ws.write_number_with_format(r, c, *i as f64, &fmt)?,
@@ -147,14 +129,29 @@ fn measure(runs: usize, program: &str, args: &[&str]) -> Result<Sample, String> 
     })
 }
 
-/// One input size and its three measurements.
+/// What the synthetic workbook's derived figures hold.
+#[derive(Clone, Copy, PartialEq)]
+enum Figures {
+    /// As the sample has them (its typing mistakes included).
+    AsFound,
+    /// As recalculated: the run corrects nothing.
+    Clean,
+    /// Every 実施効果 and rate typed 0: the run corrects every one.
+    Zero,
+}
+
+/// One input and its measurements.
 struct Row {
     label: String,
     items: usize,
+    /// Rows of the run's changes.csv.
+    corrections: usize,
     ours: Sample,
+    /// The copy program over every workbook the run wrote: summed time, largest peak.
     floor: Sample,
-    floor_fmt: Sample,
-    /// None with `SHINCHOKU_BENCH_SKIP_OPENPYXL=1` (quick re-runs).
+    /// How many workbooks the run wrote.
+    workbooks: usize,
+    /// None with `SHINCHOKU_BENCH_SKIP_OPENPYXL=1`, and for all but the clean 2,000 items.
     openpyxl: Option<Sample>,
 }
 
@@ -162,24 +159,38 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let data = PathBuf::from(ROOT).join("target/bench-data");
     std::fs::create_dir_all(&data)?;
     let sample = PathBuf::from(ROOT).join("samples/mine-r1.xlsx");
-    let layout = Layout::builtin();
-    let source = shinchoku::read::read_workbook(&sample, &layout)?.report;
-    let items: Vec<Item> = source.items().map(|(_, i)| i.clone()).collect();
-    let mut inputs = vec![("sample (4 sheets × ≈16)".to_string(), 63, sample.clone())];
-    for (departments, per) in [(10, 500), (20, 500)] {
-        let path = data.join(format!("office-{departments}x{per}.xlsx"));
+    let settings = shinchoku::settings::Settings::load(None, None)?;
+    let outcome = shinchoku::process(std::slice::from_ref(&sample), &settings)?;
+    let clean: Vec<Item> = outcome.output.items().map(|(_, i)| i.clone()).collect();
+    let mut inputs = vec![(
+        "sample (4 sheets × ≈16)".to_string(),
+        63,
+        sample.clone(),
+        Figures::AsFound,
+    )];
+    for (departments, per) in [(4, 500), (20, 500)] {
+        let n = departments * per;
         let start = Instant::now();
-        generate(&items, departments, per, &path)?;
+        // All corrected: every derived figure 0. Clean: the same office with the figures
+        // shinchoku recalculates for it (its rules as they apply to the renumbered items).
+        let zero = office(&clean, departments, per);
+        let zero_path = data.join(format!("office-{n}-zero.xlsx"));
+        generate(&zero, &zero_path)?;
+        let fixed = shinchoku::process(std::slice::from_ref(&zero_path), &settings)?.output;
+        let fixed: Vec<Item> = fixed.items().map(|(_, i)| i.clone()).collect();
+        let fixed: Vec<Vec<Item>> = fixed.chunks(per).map(<[Item]>::to_vec).collect();
+        let clean_path = data.join(format!("office-{n}-clean.xlsx"));
+        generate(&fixed, &clean_path)?;
         eprintln!(
-            "generated {} ({} items) in {:.2} s",
-            path.display(),
-            departments * per,
+            "generated {n} items in {:.2} s",
             start.elapsed().as_secs_f64()
         );
+        inputs.push((format!("{n} items, clean"), n, clean_path, Figures::Clean));
         inputs.push((
-            format!("{departments} departments × {per}"),
-            departments * per,
-            path,
+            format!("{n} items, all corrected"),
+            n,
+            zero_path,
+            Figures::Zero,
         ));
     }
     let me = std::env::current_exe()?.display().to_string();
@@ -187,36 +198,74 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let script = script.display().to_string();
     let skip_openpyxl = std::env::var_os("SHINCHOKU_BENCH_SKIP_OPENPYXL").is_some();
     let mut rows = Vec::new();
-    for (label, n, path) in inputs {
+    for (label, n, path, figures) in inputs {
         let input = path.display().to_string();
-        let out_dir = data.join(format!("out-{n}"));
-        let out_dir = out_dir.display().to_string();
-        let floor_out = data.join(format!("floor-{n}.xlsx")).display().to_string();
-        let py_out = data
-            .join(format!("openpyxl-{n}.xlsx"))
-            .display()
-            .to_string();
-        let (runs, py_runs) = if n < 1000 { (7, 3) } else { (3, 1) };
+        let out_dir = data.join(format!(
+            "out-{}",
+            path.file_stem().unwrap().to_string_lossy()
+        ));
+        let _ = std::fs::remove_dir_all(&out_dir);
+        let out = out_dir.display().to_string();
+        let runs = if n < 1000 { 7 } else { 3 };
         eprintln!("measuring {label} …");
-        let report = ["report", input.as_str(), "--out", out_dir.as_str()];
-        run_child(SHINCHOKU, &report)?; // warm-up (page cache)
+        let report = ["report", input.as_str(), "--out", out.as_str()];
+        run_child(SHINCHOKU, &report)?; // warm-up (page cache), and the workbooks to copy
+        let ours = measure(runs, SHINCHOKU, &report)?;
+        let written = workbooks(&out_dir);
+        let mut floor = Sample {
+            secs: 0.0,
+            peak_kib: None,
+        };
+        for (i, book) in written.iter().enumerate() {
+            let copy = data.join(format!("floor-{i}.xlsx")).display().to_string();
+            let one = measure(
+                runs,
+                &me,
+                &["floor-fmt", &book.display().to_string(), &copy],
+            )?;
+            floor.secs += one.secs;
+            floor.peak_kib = floor.peak_kib.max(one.peak_kib);
+        }
+        let py_out = data.join("openpyxl.xlsx").display().to_string();
+        let openpyxl = (!skip_openpyxl && n == 2000 && figures == Figures::Clean)
+            .then(|| measure(3, "python3", &[&script, &input, &py_out]))
+            .transpose()?;
+        let changes = std::fs::read_to_string(out_dir.join("changes.csv")).unwrap_or_default();
         rows.push(Row {
             label,
             items: n,
-            ours: measure(runs, SHINCHOKU, &report)?,
-            floor: measure(runs, &me, &["floor", &input, &floor_out])?,
-            floor_fmt: measure(runs, &me, &["floor-fmt", &input, &floor_out])?,
-            openpyxl: if skip_openpyxl {
-                None
-            } else {
-                Some(measure(py_runs, "python3", &[&script, &input, &py_out])?)
-            },
+            corrections: changes.lines().count().saturating_sub(1),
+            ours,
+            floor,
+            workbooks: written.len(),
+            openpyxl,
         });
     }
     let table = render(&rows);
     print!("{table}");
     std::fs::write(data.join("results.md"), &table)?;
     Ok(())
+}
+
+/// Every .xlsx the last run wrote under `dir` (return workbooks included; not the earlier runs'
+/// outputs it moved to 以前の出力), sorted.
+fn workbooks(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if !path.ends_with("以前の出力") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "xlsx") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn mib(s: &Sample) -> String {
@@ -237,44 +286,41 @@ fn mem_ratio(a: &Sample, b: &Sample) -> String {
 
 fn render(rows: &[Row]) -> String {
     let mut t = String::from(
-        "| input | items | ours s | floor s | floor+fmt s | openpyxl s | ours/floor | ours/floor+fmt | openpyxl/ours | ours MiB | floor MiB | floor+fmt MiB | openpyxl MiB | mem ours/floor | mem ours/floor+fmt |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| input | items | corrections | workbooks written | ours s | floor s | ours/floor | ours MiB | floor MiB | mem ours/floor | openpyxl s | openpyxl/ours |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let na = || "n/a".to_string();
     for r in rows {
         let py = r.openpyxl.as_ref();
         t.push_str(&format!(
-            "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {:.3} | {:.3} | {} | {} | {} | {} | {} | {} |\n",
             r.label,
             r.items,
+            r.corrections,
+            r.workbooks,
             r.ours.secs,
             r.floor.secs,
-            r.floor_fmt.secs,
-            py.map_or_else(na, |p| format!("{:.3}", p.secs)),
             ratio(r.ours.secs, r.floor.secs),
-            ratio(r.ours.secs, r.floor_fmt.secs),
-            py.map_or_else(na, |p| ratio(p.secs, r.ours.secs)),
             mib(&r.ours),
             mib(&r.floor),
-            mib(&r.floor_fmt),
-            py.map_or_else(na, mib),
             mem_ratio(&r.ours, &r.floor),
-            mem_ratio(&r.ours, &r.floor_fmt),
+            py.map_or_else(na, |p| format!("{:.3}", p.secs)),
+            py.map_or_else(na, |p| ratio(p.secs, r.ours.secs)),
         ));
     }
-    if let [.., half, full] = rows {
-        let py = match (&half.openpyxl, &full.openpyxl) {
-            (Some(h), Some(f)) => ratio(f.secs, h.secs),
-            _ => na(),
-        };
+    // Rows: sample, 2000 clean, 2000 zero, 10000 clean, 10000 zero.
+    if let [_, c2, z2, c10, z10] = rows {
+        let per_item =
+            |a: &Row, b: &Row| ratio(b.ours.secs / b.items as f64, a.ours.secs / a.items as f64);
+        let per_fix =
+            |c: &Row, z: &Row| (z.ours.secs - c.ours.secs) / (z.corrections.max(1) as f64) * 1e6;
         t.push_str(&format!(
-            "\nLinearity ({} → {} items): ours {}, floor {}, floor+fmt {}, openpyxl {}.\n",
-            half.items,
-            full.items,
-            ratio(full.ours.secs, half.ours.secs),
-            ratio(full.floor.secs, half.floor.secs),
-            ratio(full.floor_fmt.secs, half.floor_fmt.secs),
-            py
+            "\nLinearity in items (time per item, 10,000 over 2,000): clean {}, all corrected {}.\n\
+             Cost of a correction (all corrected − clean, per correction): {:.1} µs at 2,000 items, {:.1} µs at 10,000.\n",
+            per_item(c2, c10),
+            per_item(z2, z10),
+            per_fix(c2, z2),
+            per_fix(c10, z10),
         ));
     }
     t
@@ -288,10 +334,35 @@ struct Formats {
     header: Format,
 }
 
-/// Writes a synthetic office workbook: `departments` sheets of `per` items each, cycling
-/// through the sample's items (texts, indicators and typing mistakes as found), numbered
-/// 1, 2, 3 … across the workbook, in the layout of SPEC §2.
-fn generate(items: &[Item], departments: usize, per: usize, path: &Path) -> Result<(), XlsxError> {
+/// The items of a synthetic office: `departments` lists of `per` items each, cycling through
+/// the sample's items (texts and indicators as found), numbered 1, 2, 3 … across the office,
+/// every derived figure typed 0.
+fn office(items: &[Item], departments: usize, per: usize) -> Vec<Vec<Item>> {
+    let mut no = 0usize;
+    let mut out = Vec::new();
+    for d in 0..departments {
+        let mut list = Vec::new();
+        for _ in 0..per {
+            let mut item = items[no % items.len()].clone();
+            no += 1;
+            item.no.found = Found::Number(no.into());
+            if let Some(name) = &mut item.name.text {
+                name.push_str(&format!("（部署{:02}）", d + 1));
+            }
+            for ind in &mut item.indicators {
+                for field in [&mut ind.effect, &mut ind.rate_year, &mut ind.rate_total] {
+                    field.found = Found::Number(0.into());
+                }
+            }
+            list.push(item);
+        }
+        out.push(list);
+    }
+    out
+}
+
+/// Writes a synthetic office workbook: one sheet per department, in the layout of SPEC §2.
+fn generate(departments: &[Vec<Item>], path: &Path) -> Result<(), XlsxError> {
     let base = Format::new()
         .set_font_name("ＭＳ Ｐゴシック")
         .set_font_size(9)
@@ -304,8 +375,7 @@ fn generate(items: &[Item], departments: usize, per: usize, path: &Path) -> Resu
         header: base.clone().set_align(FormatAlign::Center).set_text_wrap(),
     };
     let mut wb = Workbook::new();
-    let mut no = 0usize;
-    for d in 0..departments {
+    for (d, items) in departments.iter().enumerate() {
         let ws = wb.add_worksheet();
         ws.set_name(format!("部署{:02}", d + 1))?;
         ws.write_string(0, 0, format!("大分類{} 部署{:02}の取組", d + 1, d + 1))?;
@@ -316,14 +386,8 @@ fn generate(items: &[Item], departments: usize, per: usize, path: &Path) -> Resu
         ws.write_string(1, 0, format!("＜小分類1 部署{:02}の実施項目＞", d + 1))?;
         write_header(ws, &f)?;
         let mut row = 4u32;
-        for _ in 0..per {
-            let mut item = items[no % items.len()].clone();
-            no += 1;
-            item.no.found = Found::Number(no.into());
-            if let Some(name) = &mut item.name.text {
-                name.push_str(&format!("（部署{:02}）", d + 1));
-            }
-            row = write_item(ws, row, &item, &f)?;
+        for item in items {
+            row = write_item(ws, row, item, &f)?;
         }
     }
     wb.save(path)
