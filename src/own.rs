@@ -14,7 +14,7 @@ pub enum OwnSheet {
     /// The cumulative 変更履歴 (veryHidden in `report.xlsx`): its rows are read back.
     History,
     /// The plan and earlier actuals as sent (veryHidden in a `template --from` workbook):
-    /// read into [`crate::read::Input::reference`] for `drift`.
+    /// read into the input's reference for `drift`.
     Reference,
 }
 
