@@ -10,7 +10,7 @@ use crate::finding::{Code, Finding, Location};
 use crate::model::{Action, CellRef, Field, Indicator, Item, Report, TextField, Year};
 use crate::reference::Reference;
 use crate::value::{squash, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How messages name the reference a workbook carries.
 pub const SENT: &str = "配布したブック";
@@ -72,6 +72,41 @@ pub fn compare(
                 out.extend(a.iter().map(|d| d.finding(&s.name)));
             }
             (Some(a), Some(b)) => combine(n, a, b, &mut out),
+        }
+    }
+    out.extend(removed(plan.as_ref(), &sent, merged));
+    out
+}
+
+/// W256 for each item a workbook was sent with that no input holds (once per №; an item of
+/// `--plan` is W215's).
+fn removed(
+    plan: Option<&Source<'_>>,
+    sent: &[(&str, Source<'_>)],
+    merged: &Report,
+) -> Vec<Finding> {
+    let mut seen: HashSet<u32> = merged.items().filter_map(|(_, i)| i.number()).collect();
+    seen.extend(plan.iter().flat_map(|p| p.items.keys()));
+    let mut out = Vec::new();
+    for (file, source) in sent {
+        let mut numbers: Vec<&u32> = source.items.keys().collect();
+        numbers.sort();
+        for n in numbers {
+            if seen.insert(*n) {
+                let at = Location {
+                    file: file.to_string(),
+                    item: Some(*n),
+                    ..Location::default()
+                };
+                let name = source.items[n].name.as_str();
+                let args = [n.to_string(), name.to_string()];
+                out.push(Finding::new(
+                    Code::SentItemMissing,
+                    at,
+                    None,
+                    &[&args[0], &args[1]],
+                ));
+            }
         }
     }
     out

@@ -60,7 +60,7 @@ fn next_cycle() -> tempfile::TempDir {
 
 /// The drift codes: against one reference, and where the plan and the reference disagree.
 const DRIFT: &[&str] = &[
-    "E140", "E141", "W250", "W251", "W252", "W253", "W254", "W255",
+    "E140", "E141", "W250", "W251", "W252", "W253", "W254", "W255", "W256",
 ];
 
 /// The drift lines of `check ARGS…`.
@@ -206,6 +206,30 @@ fn w251_an_item_the_plan_does_not_have() {
         lines,
         ["W251 警告 A7: 項目№99は計画（report.xlsx）にありません"],
         "{lines:#?}"
+    );
+}
+
+#[test]
+fn w256_an_item_the_workbook_was_sent_with_comes_back_renumbered() {
+    // No --plan: №2 renumbered 99 is an item added (W251) and №2 one removed (W256).
+    let dir = next_cycle();
+    returned(
+        dir.path(),
+        "r2.xlsx",
+        "renum.xlsx",
+        &[("大分類1", "A7", "99")],
+    );
+    assert_eq!(
+        drift_of(dir.path(), &["renum.xlsx"]),
+        [
+            "W256 警告 -: 配布したブックの項目№2「新本庁舎整備における窓口のワンストップ化及び施設の複合化の検討」がどの入力ファイルにもありません",
+            "W251 警告 A7: 項目№99は計画（配布したブック）にありません",
+        ]
+    );
+    // With --plan agreeing: W251 once, and the plan's W215 instead of W256.
+    assert_eq!(
+        drift(dir.path(), "renum.xlsx"),
+        ["W251 警告 A7: 項目№99は計画（配布したブック）にありません"]
     );
 }
 
