@@ -64,6 +64,8 @@ pub struct Outcome {
     pub corrections: Vec<Correction>,
     /// The earlier rows of the 変更履歴 sheet found in the inputs.
     pub history: Vec<HistoryRow>,
+    /// The reference each input carried (its file as given), passed on to its return workbook.
+    pub references: Vec<(String, reference::Reference)>,
 }
 
 /// An indicator as findings name it: file, item №, indicator.
@@ -239,5 +241,6 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         findings,
         corrections,
         history,
+        references,
     })
 }

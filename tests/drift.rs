@@ -335,3 +335,23 @@ fn the_reference_round_trips_without_stray_content_or_drift() {
         .collect();
     assert!(!names.contains(&SENT_SHEET), "{names:?}");
 }
+
+#[test]
+fn the_return_workbook_carries_the_reference_on() {
+    // The department's return is reported; the office sends back 返却/…_確認.xlsx; sent in again
+    // unchanged, it is still compared with what the department was first sent.
+    let dir = next_cycle();
+    let d = dir.path();
+    returned(d, "r2.xlsx", "changed.xlsx", FOUR);
+    Run::new(d)
+        .args(&["report", "changed.xlsx", "--out", "o"])
+        .fails(1);
+    let back = "o/返却/changed_確認.xlsx";
+    assert_eq!(drift_of(d, &[back]), four_lines("配布したブック"));
+    let state = python(
+        "import sys, json\nfrom openpyxl import load_workbook\n\
+         print(json.dumps(load_workbook(sys.argv[1])[sys.argv[2]].sheet_state))",
+        &[&d.join(back), Path::new(SENT_SHEET)],
+    );
+    assert_eq!(state, "veryHidden");
+}
