@@ -112,8 +112,9 @@ fn cell(field: &Field) -> Found {
 
 impl Reference {
     /// The reference from the rows of its sheet below the header (each row's cells from column
-    /// A); rows that are none of its kinds are passed over (the sheet is shinchoku's own).
-    pub fn from_rows(rows: &[Vec<Found>]) -> Reference {
+    /// A); rows that are none of its kinds are passed over (the sheet is shinchoku's own). None
+    /// when no item is left: an empty reference would make every item look added.
+    pub fn from_rows(rows: &[Vec<Found>]) -> Option<Reference> {
         let mut reference = Reference::default();
         let mut items: Vec<(String, Item)> = Vec::new();
         for row in rows {
@@ -162,8 +163,11 @@ impl Reference {
                 _ => {}
             }
         }
+        if items.is_empty() {
+            return None;
+        }
         reference.report = into_sheets(items);
-        reference
+        Some(reference)
     }
 }
 
@@ -246,7 +250,11 @@ mod tests {
                 ..Sheet::default()
             }],
         };
-        let back = Reference::from_rows(&rows(&report, Year::ALL[1]));
+        assert_eq!(
+            Reference::from_rows(&rows(&Report::default(), Year::ALL[1])),
+            None
+        );
+        let back = Reference::from_rows(&rows(&report, Year::ALL[1])).unwrap();
         assert_eq!(back.year, Some(Year::ALL[1]));
         let (sheet, got) = back.report.items().next().unwrap();
         assert_eq!((sheet.name.as_str(), got.number()), ("大分類1", Some(1)));

@@ -93,7 +93,7 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
                 return;
             }
             Some(OwnSheet::Reference) => {
-                input.reference = Some(Reference::from_rows(&own_rows(&grid, 12)));
+                input.reference = Reference::from_rows(&own_rows(&grid, 12));
                 return;
             }
             None => {}
