@@ -24,6 +24,17 @@ struct Source<'a> {
 }
 
 impl<'a> Source<'a> {
+    /// False for an actual of a year this reference did not record (a workbook made for an
+    /// earlier year than the report's).
+    fn holds(&self, d: &Diff) -> bool {
+        let year = d
+            .field
+            .strip_prefix('R')
+            .and_then(|f| f.strip_suffix("実績"));
+        year.and_then(|y| y.parse::<usize>().ok())
+            .is_none_or(|y| y <= self.earlier)
+    }
+
     fn new(name: String, earlier: usize, report: &'a Report) -> Self {
         let items = report
             .items()
@@ -160,7 +171,7 @@ fn combine(
         }
     }
     for x in b.iter().filter(|x| !a.iter().any(|d| d.same_place(x))) {
-        if has_e && !cut(&a, x) {
+        if has_e && !cut(&a, x) && e.holds(x) {
             out.push(x.disagree(&p.name, &x.sent, &x.back));
         } else {
             out.push(x.finding(&p.name));
@@ -421,5 +432,30 @@ fn shown(s: &str) -> String {
         "（空欄）".to_string()
     } else {
         s.replace('\n', " ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_holds_only_the_actuals_it_recorded() {
+        let report = Report::default();
+        let r2 = Source::new(SENT.to_string(), 1, &report);
+        let diff = |field: &str| Diff {
+            kind: Kind::Number,
+            field: field.to_string(),
+            indicator: Some(0),
+            at: Location::default(),
+            found: None,
+            sent: String::new(),
+            back: String::new(),
+            key: String::new(),
+        };
+        assert!(r2.holds(&diff("R1実績")));
+        assert!(!r2.holds(&diff("R2実績")));
+        assert!(r2.holds(&diff("R5目標")));
+        assert!(r2.holds(&diff("29基準")));
     }
 }
