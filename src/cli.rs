@@ -42,7 +42,7 @@ pub struct Common {
     /// 様式のファイル（既定: 組み込みの templates/layout.toml）
     #[arg(long, value_name = "ファイル")]
     pub layout: Option<PathBuf>,
-    /// 全項目の計画のブック。どの入力にもない項目を警告します
+    /// 全項目の計画のブック（または前回の報告書）。どの入力にもない項目と、計画の欄・前年度までの実績の変更を指摘します
     #[arg(long, value_name = "ファイル")]
     pub plan: Option<PathBuf>,
 }
@@ -134,7 +134,7 @@ pub struct TemplateArgs {
     /// 書き出すブック（.xlsx）
     #[arg(long, value_name = "ファイル")]
     pub out: PathBuf,
-    /// 今回の報告書。項目・基準・目標を引き継ぎます
+    /// 今回の報告書。項目・基準・目標・前年度までの実績を引き継ぎ、配った値をブックに記録します（戻ったときに照合）
     #[arg(long, value_name = "報告書")]
     pub from: Option<PathBuf>,
     /// 作るブックの年度 R1〜R5（既定: --from の次の年度、--from なしでは R1）

@@ -4,7 +4,7 @@
 //! The pipeline, one module per stage with the model in the middle (imports point down this
 //! list only; `tests/layers.rs` checks it):
 //! [`error`] → [`value`] → [`vocab`] → [`rules`] → [`model`] → [`finding`] → [`layout`] →
-//! [`settings`] → [`guard`] → [`history`] → [`compare`] → [`read`] → [`batch`] → [`drift`] → [`calc`] →
+//! [`settings`] → [`guard`] → [`history`] → [`reference`] → [`own`] → [`compare`] → [`read`] → [`batch`] → [`drift`] → [`calc`] →
 //! [`check`] → [`correct`] → [`template`] → [`render`] → [`write`] → [`outset`] → [`cli`] →
 //! [`cmd`] → [`dropin`].
 //! [`process`] runs read → batch → calc → check → correct for the commands.
@@ -27,6 +27,7 @@ pub mod model;
 pub mod outset;
 pub mod own;
 pub mod read;
+pub mod reference;
 pub mod render;
 pub mod rules;
 pub mod settings;
@@ -63,6 +64,8 @@ pub struct Outcome {
     pub corrections: Vec<Correction>,
     /// The earlier rows of the 変更履歴 sheet found in the inputs.
     pub history: Vec<HistoryRow>,
+    /// The reference each input carried (its file as given), passed on to its return workbook.
+    pub references: Vec<(String, reference::Reference)>,
 }
 
 /// An indicator as findings name it: file, item №, indicator.
@@ -110,6 +113,8 @@ struct Inputs {
     reports: Vec<(String, Report)>,
     findings: Vec<finding::Finding>,
     history: Vec<HistoryRow>,
+    /// The reference each input carries (its file as given), for `drift`.
+    references: Vec<(String, reference::Reference)>,
     year: Year,
 }
 
@@ -121,6 +126,7 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
     let mut history: Vec<HistoryRow> = Vec::new();
     let mut seen_history = std::collections::HashSet::new();
     let mut header_year = None;
+    let mut references = Vec::new();
     let mut years: Vec<(String, Year)> = Vec::new();
     let bar = batch::progress(inputs.len());
     for path in inputs {
@@ -148,6 +154,9 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
                 history.push(row);
             }
         }
+        if let Some(r) = input.reference {
+            references.push((input.file.clone(), r));
+        }
         reports.push((input.file, input.report));
     }
     bar.finish_and_clear();
@@ -171,6 +180,7 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
         reports,
         findings,
         history,
+        references,
         year,
     })
 }
@@ -181,6 +191,7 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         reports,
         mut findings,
         history,
+        references,
         year,
     } = read_inputs(inputs, settings)?;
     let (mut input, merge_findings) = batch::merge(reports);
@@ -196,13 +207,9 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
             &plan_input.file,
             &input,
         ));
-        findings.extend(drift::compare(
-            &plan_input.report,
-            &plan_input.file,
-            &input,
-            year,
-        ));
     }
+    let planned = plan.as_ref().map(|p| (&p.report, p.file.as_str()));
+    findings.extend(drift::compare(planned, &references, &input, year));
     findings.extend(calc::recalculate(&mut input, &settings.rules, year));
     findings.extend(check::check(
         &input,
@@ -234,5 +241,6 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         findings,
         corrections,
         history,
+        references,
     })
 }

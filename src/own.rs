@@ -5,6 +5,7 @@
 //! itself in this one place.
 
 use crate::history::HISTORY_SHEET;
+use crate::reference::REFERENCE_SHEET;
 use crate::value::squash;
 
 /// A sheet shinchoku writes beside the 大分類 sheets.
@@ -12,6 +13,9 @@ use crate::value::squash;
 pub enum OwnSheet {
     /// The cumulative 変更履歴 (veryHidden in `report.xlsx`): its rows are read back.
     History,
+    /// The plan and earlier actuals as sent (veryHidden in a `template --from` workbook):
+    /// read into the input's reference for `drift`.
+    Reference,
 }
 
 /// The findings sheet of a return workbook (返却/<stem>_確認.xlsx).
@@ -24,6 +28,7 @@ pub const FINDINGS_SHEET: &str = "指摘一覧";
 pub const SHEETS: &[(&str, OwnSheet)] = &[
     (HISTORY_SHEET, OwnSheet::History),
     (FINDINGS_SHEET, OwnSheet::History),
+    (REFERENCE_SHEET, OwnSheet::Reference),
 ];
 
 /// The start of a return workbook's cover line.

@@ -8,9 +8,33 @@ use std::path::Path;
 
 /// The written order of layers, lowest first (README "Layout of the code" prints it).
 const LAYERS: &[&str] = &[
-    "error", "value", "vocab", "rules", "model", "finding", "layout", "settings", "guard",
-    "history", "own", "sheets", "compare", "read", "batch", "drift", "calc", "check", "correct",
-    "template", "render", "write", "outset", "cli", "cmd", "dropin",
+    "error",
+    "value",
+    "vocab",
+    "rules",
+    "model",
+    "finding",
+    "layout",
+    "settings",
+    "guard",
+    "history",
+    "reference",
+    "own",
+    "sheets",
+    "compare",
+    "read",
+    "batch",
+    "drift",
+    "calc",
+    "check",
+    "correct",
+    "template",
+    "render",
+    "write",
+    "outset",
+    "cli",
+    "cmd",
+    "dropin",
 ];
 
 /// Every .rs file under `dir`, recursively.

@@ -169,6 +169,11 @@ fn returns(
             report: &report,
             findings: &findings,
             corrections: &corrections,
+            reference: outcome
+                .references
+                .iter()
+                .find(|(f, _)| *f == file)
+                .map(|(_, r)| r),
         };
         let path = folder.join(&name);
         let xlsx = write::return_workbook(&ret, &settings.layout, outcome.year, &path)?;

@@ -31,7 +31,9 @@ pub(super) fn run(args: &TemplateArgs) -> Result<u8> {
     if args.out.is_dir() {
         return Err(Error::OutputIsFolder(args.out.clone()));
     }
-    let xlsx = write::template_workbook(&report, &settings.layout, year, &args.out)?;
+    // Next cycle's workbook carries the plan and earlier actuals it was sent with.
+    let record = args.from.is_some();
+    let xlsx = write::template_workbook(&report, &settings.layout, year, &args.out, record)?;
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     }

@@ -16,8 +16,9 @@ use crate::error::{Error, Result};
 use crate::finding::{Code, Finding, Location};
 use crate::history::HistoryRow;
 use crate::layout::Layout;
-use crate::model::{a1, CellRef, Report, Year};
+use crate::model::{a1, CellRef, Found, Report, Year};
 use crate::own::OwnSheet;
+use crate::reference::Reference;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -38,6 +39,9 @@ pub struct Input {
     /// The cell comments of the file, each with its cell (for the return workbooks; the published
     /// report carries no notes).
     pub comments: Vec<(CellRef, String)>,
+    /// The plan and earlier actuals the workbook was sent with (its 配布時の計画 sheet, written
+    /// by `template --from`), for `drift`.
+    pub reference: Option<Reference>,
 }
 
 /// True for an Excel lock file (`~$総務課.xlsx`), present while the original is open in Excel.
@@ -86,6 +90,10 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
         match crate::own::sheet(&name) {
             Some(OwnSheet::History) => {
                 input.history = history_rows(&grid);
+                return;
+            }
+            Some(OwnSheet::Reference) => {
+                input.reference = Reference::from_rows(&own_rows(&grid, 12));
                 return;
             }
             None => {}
@@ -190,18 +198,28 @@ fn range_a1(r0: u32, c0: u32, r1: u32, c1: u32) -> String {
 /// The rows of a 変更履歴 sheet below its header row, as written by
 /// shinchoku's writer.
 fn history_rows(grid: &Grid) -> Vec<HistoryRow> {
-    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    own_rows(grid, 11)
+        .iter()
+        .filter_map(|cells| {
+            let cells: Vec<String> = cells.iter().map(Found::display).collect();
+            HistoryRow::from_cells(&cells)
+        })
+        .collect()
+}
+
+/// The rows of one of shinchoku's own sheets below its header row: the cells of the first
+/// `width` columns, in row order.
+fn own_rows(grid: &Grid, width: usize) -> Vec<Vec<Found>> {
+    let mut rows: BTreeMap<u32, Vec<Found>> = BTreeMap::new();
     for ((r, c), v) in grid.cells.range((1, 0)..) {
         let cells = rows.entry(*r).or_default();
         let c = *c as usize;
-        if c < 11 {
+        if c < width {
             if cells.len() <= c {
-                cells.resize(c + 1, String::new());
+                cells.resize(c + 1, Found::Empty);
             }
-            cells[c] = v.display();
+            cells[c] = v.clone();
         }
     }
-    rows.values()
-        .filter_map(|cells| HistoryRow::from_cells(cells))
-        .collect()
+    rows.into_values().collect()
 }

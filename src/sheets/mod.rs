@@ -5,7 +5,6 @@
 //! structure around its values (merges, hidden rows, breaks, styles: [`structure`]).
 
 use crate::finding::{Code, Finding, Location};
-use crate::own::OwnSheet;
 use calamine::{SheetType, SheetVisible};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
@@ -40,7 +39,8 @@ impl Skip {
 
 /// Whether the sheet `name` of type `typ` and visibility `visible` is skipped, and why. Chart,
 /// dialog, macro and VBA sheets hold no table; a hidden or veryHidden sheet is not published as
-/// visible data — except shinchoku's own sheets (the veryHidden 変更履歴 of `report.xlsx`).
+/// visible data — except shinchoku's own sheets (the veryHidden 変更履歴 of `report.xlsx`, the
+/// veryHidden 配布時の計画 of a template).
 pub fn skip(name: &str, typ: SheetType, visible: SheetVisible) -> Option<Skip> {
     let not_worksheet = |kind| {
         Some(Skip {
@@ -55,7 +55,7 @@ pub fn skip(name: &str, typ: SheetType, visible: SheetVisible) -> Option<Skip> {
         SheetType::MacroSheet => return not_worksheet("マクロ"),
         SheetType::Vba => return not_worksheet("VBAモジュール"),
     }
-    if crate::own::sheet(name) == Some(OwnSheet::History) {
+    if crate::own::sheet(name).is_some() {
         return None;
     }
     let hidden = |kind| {
@@ -479,6 +479,8 @@ mod tests {
         assert_eq!(s.code, Code::HiddenSheetSkipped);
         let history = crate::history::HISTORY_SHEET;
         assert!(skip(history, SheetType::WorkSheet, SheetVisible::VeryHidden).is_none());
+        let sent = crate::reference::REFERENCE_SHEET;
+        assert!(skip(sent, SheetType::WorkSheet, SheetVisible::VeryHidden).is_none());
         let c = skip("グラフ1", SheetType::ChartSheet, SheetVisible::Visible).unwrap();
         assert_eq!(c.code, Code::SheetNotWorksheet);
     }

@@ -15,6 +15,7 @@ mod marks;
 mod page_numbers;
 mod pages;
 mod placed;
+mod reference;
 mod returns;
 mod review;
 mod sheet;
@@ -125,7 +126,9 @@ pub fn review_workbook(
 
 /// Builds the department workbook (`template`): the same layout, derived cells as formulas,
 /// plan cells locked, this year's input cells unlocked in Excel's 入力 colours, an instruction
-/// line above each table, every sheet protected without a password (rows resizable).
+/// line above each table, every sheet protected without a password (rows resizable). With
+/// `record` (next cycle's workbook), the plan cells and earlier actuals written are recorded
+/// in the veryHidden sheet [`crate::reference::REFERENCE_SHEET`], read back on return.
 ///
 /// # Errors
 /// [`Error::Write`] if a value cannot be stored.
@@ -134,6 +137,7 @@ pub fn template_workbook(
     layout: &Layout,
     year: Year,
     out_name: &Path,
+    record: bool,
 ) -> Result<Vec<u8>> {
     let ctx = Ctx {
         layout,
@@ -144,12 +148,13 @@ pub fn template_workbook(
         marks: marks::Marks::default(),
         cover: Some(instruction(year)),
     };
+    let extra = |wb: &mut Workbook| reference::add_reference_sheet(wb, report, year, layout);
     build(
         &report.sheets,
         &ctx,
         &WriteOptions::default(),
         out_name,
-        None,
+        record.then_some(&extra as &ExtraSheets<'_>),
     )
 }
 

@@ -7,6 +7,7 @@
 use super::formats::Formats;
 use super::marks::{coloured, Marks, BAD, NEUTRAL};
 use super::placed::Placed;
+use super::reference::add_reference_sheet;
 use super::sheet::{Ctx, Kind};
 use super::{build, WriteOptions};
 use crate::correct::Correction;
@@ -14,6 +15,7 @@ use crate::error::Result;
 use crate::finding::{self, Finding, Severity};
 use crate::layout::Layout;
 use crate::model::{a1, Report, Year};
+use crate::reference::Reference;
 use rust_xlsxwriter::{Color, Format, FormatBorder, FormatUnderline, Url, Workbook, XlsxError};
 use std::path::Path;
 
@@ -27,6 +29,9 @@ pub struct Return<'a> {
     pub findings: &'a [Finding],
     /// The input's corrections.
     pub corrections: &'a [Correction],
+    /// The plan and earlier actuals the input was sent with, carried on so the next return is
+    /// compared with them too.
+    pub reference: Option<&'a Reference>,
 }
 
 /// Builds a return workbook in memory.
@@ -48,7 +53,13 @@ pub fn return_workbook(
         marks: Marks::new(ret.findings, ret.corrections),
         cover: Some(cover(ret.findings)),
     };
-    let extra = |wb: &mut Workbook| findings_sheet(wb, ret.findings, &ctx.placed, layout);
+    let extra = |wb: &mut Workbook| {
+        findings_sheet(wb, ret.findings, &ctx.placed, layout)?;
+        match ret.reference {
+            Some(r) => add_reference_sheet(wb, &r.report, r.year.unwrap_or(year), layout),
+            None => Ok(()),
+        }
+    };
     build(
         &ret.report.sheets,
         &ctx,

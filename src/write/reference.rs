@@ -1,0 +1,46 @@
+//! The 配布時の計画 sheet of a department workbook made by `template --from`: the plan cells and
+//! earlier actuals as written, in the rows of [`crate::reference`]. veryHidden: not a page, not
+//! offered by Excel's 再表示, not touched by the department, but read back when the workbook
+//! returns, so `drift` can compare it with what was sent.
+
+use super::to_f64;
+use crate::layout::Layout;
+use crate::model::{Found, Report, Year};
+use crate::reference::{rows, REFERENCE_HEADER, REFERENCE_SHEET};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+/// Adds the 配布時の計画 sheet for `report` made for `year`, protected like the template.
+///
+/// # Errors
+/// A text longer than a cell allows.
+pub(super) fn add_reference_sheet(
+    workbook: &mut Workbook,
+    report: &Report,
+    year: Year,
+    layout: &Layout,
+) -> Result<(), XlsxError> {
+    let text = Format::new().set_font_name(&layout.font.name);
+    let ws = workbook.add_worksheet();
+    ws.set_name(REFERENCE_SHEET)?;
+    ws.set_very_hidden(true);
+    for (c, h) in REFERENCE_HEADER.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &text)?;
+    }
+    for (r, row) in rows(report, year).iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, v) in row.iter().enumerate() {
+            let c = c as u16;
+            match v {
+                Found::Empty => {}
+                Found::Number(d) => {
+                    ws.write_number_with_format(r, c, to_f64(*d), &text)?;
+                }
+                Found::Text(s) => {
+                    ws.write_string_with_format(r, c, s, &text)?;
+                }
+            }
+        }
+    }
+    ws.protect();
+    Ok(())
+}
