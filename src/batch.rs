@@ -7,6 +7,7 @@ use crate::compare::{compare_items, heading_text};
 use crate::finding::{Code, Finding, Location};
 use crate::layout::Layout;
 use crate::model::{Item, Report, Section, Sheet};
+use crate::saved::{self, Saved};
 use crate::value::squash;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::{HashMap, HashSet};
@@ -41,41 +42,86 @@ fn first_no(items: &[Item]) -> u32 {
         .unwrap_or(u32::MAX)
 }
 
-/// Merges the reports of the inputs (file name, report) into one: sheets by name, 小分類 by
-/// heading, items by №. An item № already taken by another file is dropped: silently when its
-/// cells are the same, with an error naming both places when they differ. A file from which
+/// One input of a merge: the file as given, its report and when it was saved.
+#[derive(Debug)]
+pub struct Part {
+    /// The file as given.
+    pub file: String,
+    /// Its report.
+    pub report: Report,
+    /// When it was saved (for resubmissions).
+    pub saved: Option<Saved>,
+}
+
+/// A merge: the merged report, its findings, and the copies left out by `--prefer-newer`
+/// (file, item №), whose reading findings no longer apply.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// The merged report.
+    pub report: Report,
+    /// E108, W214, W227.
+    pub findings: Vec<Finding>,
+    /// The older copies of conflicting items, left out by `--prefer-newer`.
+    pub dropped: Vec<(String, u32)>,
+}
+
+/// Merges the inputs into one report: sheets by name, 小分類 by heading, items by №. An item
+/// № already taken by another file is dropped silently when its cells are the same. When they
+/// differ it is an error naming both files and saved times (E108; the later input is not
+/// used) unless `prefer_newer`: then the copy saved later is used wherever it came in the
+/// argument order, with a warning naming both (W227); equal times stay E108. A file from which
 /// nothing was taken gets a warning. With more than one input, items, 小分類 and sheets are put
 /// in item order; a single input keeps its own order.
-pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
+pub fn merge(parts: Vec<Part>, prefer_newer: bool) -> Merged {
     let several = parts.len() > 1;
-    let mut merged = Report::default();
-    let mut findings = Vec::new();
+    let mut m = Merged::default();
+    let saved: HashMap<String, Option<Saved>> =
+        parts.iter().map(|p| (p.file.clone(), p.saved)).collect();
     // item № → (file, sheet index, section index, item index) of the copy kept.
     let mut taken: HashMap<u32, Taken> = HashMap::new();
-    for (file, report) in parts {
+    for Part { file, report, .. } in parts {
         let mut added = 0usize;
         for sheet in report.sheets {
-            let si = sheet_slot(&mut merged, &sheet);
+            let si = sheet_slot(&mut m.report, &sheet);
             for section in sheet.sections {
-                let ci = section_slot(&mut merged.sheets[si], &section);
+                let ci = section_slot(&mut m.report.sheets[si], &section);
                 for item in section.items {
                     if let Some(n) = item.number() {
-                        if let Some(first) = taken.get(&n).filter(|t| t.0 != file) {
-                            findings.extend(conflict(&merged, first, (&file, &item), &sheet.name));
+                        if let Some(first) = taken.get(&n).filter(|t| t.0 != file).cloned() {
+                            let times = (&saved[&first.0], &saved[&file]);
+                            let second = (file.as_str(), &item);
+                            let Some(c) = conflict(&m.report, &first, second, &sheet.name, times)
+                            else {
+                                continue;
+                            };
+                            if !prefer_newer || c.newer == Newer::Same {
+                                m.findings.push(c.error());
+                                continue;
+                            }
+                            m.findings.push(c.warning());
+                            if c.newer == Newer::First {
+                                m.dropped.push((file.clone(), n));
+                                continue;
+                            }
+                            m.dropped.push((first.0.clone(), n));
+                            let (_, fs, fc, fi) = first;
+                            m.report.sheets[fs].sections[fc].items[fi] = item;
+                            taken.insert(n, (file.clone(), fs, fc, fi));
+                            added += 1;
                             continue;
                         }
-                        let items = &merged.sheets[si].sections[ci].items;
+                        let items = &m.report.sheets[si].sections[ci].items;
                         taken
                             .entry(n)
                             .or_insert((file.clone(), si, ci, items.len()));
                     }
-                    merged.sheets[si].sections[ci].items.push(item);
+                    m.report.sheets[si].sections[ci].items.push(item);
                     added += 1;
                 }
             }
         }
         if added == 0 {
-            findings.push(Finding::new(
+            m.findings.push(Finding::new(
                 Code::FileAddsNothing,
                 Location {
                     file: file.clone(),
@@ -87,9 +133,9 @@ pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
         }
     }
     if several {
-        put_in_item_order(&mut merged);
+        put_in_item_order(&mut m.report);
     }
-    (merged, findings)
+    m
 }
 
 /// Puts every 小分類 on the sheet of its 大分類 in the layout (found by the input sheet's name
@@ -230,32 +276,87 @@ fn section_slot(sheet: &mut Sheet, section: &Section) -> usize {
     }
 }
 
-/// E108 when a second copy of an item (from another file) differs from the kept one: both
-/// places and the first differing field. None for an identical copy.
+/// Which of two conflicting copies was saved later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Newer {
+    First,
+    Second,
+    /// Equal or unknown times: no copy can be chosen.
+    Same,
+}
+
+/// Two copies of an item № that differ: the arguments of E108 / W227 and which is newer.
+struct Conflict {
+    location: Location,
+    /// №, first place, its saved time, second place, its saved time, field, old, new.
+    args: [String; 8],
+    newer: Newer,
+    /// The file of the newer copy.
+    newer_file: String,
+}
+
+impl Conflict {
+    /// E108: the later input is not used; what to do.
+    fn error(&self) -> Finding {
+        let what = match self.newer {
+            Newer::Same => "保存日時が同じため、--prefer-newer でも選べません",
+            _ => "保存日時の新しい方を使うには --prefer-newer を付けてください",
+        };
+        self.finding(Code::ConflictingItem, what)
+    }
+
+    /// W227: the newer copy is used (`--prefer-newer`).
+    fn warning(&self) -> Finding {
+        self.finding(Code::NewerCopyUsed, &self.newer_file)
+    }
+
+    fn finding(&self, code: Code, last: &str) -> Finding {
+        let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        args.push(last);
+        let found = Some(self.args[0].clone());
+        Finding::new(code, self.location.clone(), found, &args)
+    }
+}
+
+/// The conflict when a second copy of an item (from another file) differs from the kept one:
+/// both places and saved times and the first differing field, located at the second copy.
+/// None for an identical copy.
 fn conflict(
     merged: &Report,
     first: &Taken,
     (file, item): (&str, &Item),
     sheet: &str,
-) -> Option<Finding> {
+    (first_saved, saved): (&Option<Saved>, &Option<Saved>),
+) -> Option<Conflict> {
     let (first_file, fs, fc, fi) = first;
     let kept = &merged.sheets[*fs].sections[*fc].items[*fi];
     let diffs = compare_items(kept, item, sheet);
     let d = diffs.first()?;
     let n = item.number()?.to_string();
-    Some(Finding::new(
-        Code::ConflictingItem,
-        item_location(file, item),
-        Some(n.clone()),
-        &[
-            &n,
-            &place(first_file, kept),
-            &place(file, item),
-            &d.field,
-            &d.old,
-            &d.new,
+    let newer = match (first_saved, saved) {
+        (Some(a), Some(b)) if a.secs > b.secs => Newer::First,
+        (Some(a), Some(b)) if a.secs < b.secs => Newer::Second,
+        _ => Newer::Same,
+    };
+    let newer_file = match newer {
+        Newer::First => first_file.clone(),
+        _ => file.to_string(),
+    };
+    Some(Conflict {
+        location: item_location(file, item),
+        args: [
+            n,
+            place(first_file, kept),
+            saved::text_of(first_saved.as_ref()),
+            place(file, item),
+            saved::text_of(saved.as_ref()),
+            d.field.clone(),
+            d.old.clone(),
+            d.new.clone(),
         ],
-    ))
+        newer,
+        newer_file,
+    })
 }
 
 /// Items, 小分類 and sheets sorted by item № (a batch of department files).
@@ -400,30 +501,79 @@ mod tests {
         }
     }
 
+    /// The merge parts of (file, report, saved seconds from the workbook).
+    fn parts(list: Vec<(&str, Report, Option<i64>)>) -> Vec<Part> {
+        list.into_iter()
+            .map(|(file, report, secs)| Part {
+                file: file.into(),
+                report,
+                saved: secs.map(|secs| Saved {
+                    secs,
+                    source: saved::Source::Workbook,
+                }),
+            })
+            .collect()
+    }
+
     #[test]
     fn merge_puts_items_in_number_order_and_drops_identical_duplicates() {
         let a = report(vec![item("a.xlsx", 3, "三", 4), item("a.xlsx", 1, "一", 6)]);
         let b = report(vec![item("b.xlsx", 2, "二", 4), item("b.xlsx", 3, "三", 9)]);
-        let (m, findings) = merge(vec![("a.xlsx".into(), a), ("b.xlsx".into(), b)]);
-        let numbers: Vec<_> = m.items().filter_map(|(_, i)| i.number()).collect();
+        let m = merge(parts(vec![("a.xlsx", a, None), ("b.xlsx", b, None)]), false);
+        let numbers: Vec<_> = m.report.items().filter_map(|(_, i)| i.number()).collect();
         assert_eq!(numbers, [1, 2, 3]);
-        assert!(findings.is_empty(), "{findings:?}");
+        assert!(m.findings.is_empty(), "{:?}", m.findings);
     }
 
     #[test]
-    fn conflicting_duplicate_names_both_places_and_the_difference() {
+    fn conflicting_duplicate_names_both_places_times_and_the_difference() {
         let a = report(vec![item("a.xlsx", 3, "三", 4)]);
         let b = report(vec![item("b.xlsx", 3, "参", 9)]);
-        let (m, findings) = merge(vec![("a.xlsx".into(), a), ("b.xlsx".into(), b)]);
-        assert_eq!(m.items().count(), 1);
-        let codes: Vec<_> = findings.iter().map(|f| f.code.as_str()).collect();
+        let m = merge(
+            parts(vec![("a.xlsx", a, Some(86_400)), ("b.xlsx", b, None)]),
+            false,
+        );
+        assert_eq!(m.report.items().count(), 1);
+        let codes: Vec<_> = m.findings.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["E108", "W214"]);
         assert_eq!(
-            findings[0].message,
-            "項目№3が a.xlsx 大分類1!A5 と b.xlsx 大分類1!A10 の両方にあり、内容が異なります\
-             （実施計画: 「三」と「参」）。後者は使いませんでした"
+            m.findings[0].message,
+            "項目№3が a.xlsx 大分類1!A5（1970-01-02 00:00:00 UTC・ブックの保存日時）と \
+             b.xlsx 大分類1!A10（保存日時不明）の両方にあり、内容が異なります\
+             （実施計画: 「三」と「参」）。後者は使いませんでした。\
+             保存日時が同じため、--prefer-newer でも選べません"
         );
-        assert_eq!(findings[0].at.a1().as_deref(), Some("A10"));
+        assert_eq!(m.findings[0].at.a1().as_deref(), Some("A10"));
+        assert!(m.dropped.is_empty());
+    }
+
+    #[test]
+    fn prefer_newer_keeps_the_copy_saved_later_in_either_order() {
+        let old = || report(vec![item("old.xlsx", 3, "古", 4)]);
+        let new = || report(vec![item("new.xlsx", 3, "新", 9)]);
+        for list in [
+            vec![
+                ("old.xlsx", old(), Some(100)),
+                ("new.xlsx", new(), Some(200)),
+            ],
+            vec![
+                ("new.xlsx", new(), Some(200)),
+                ("old.xlsx", old(), Some(100)),
+            ],
+        ] {
+            let m = merge(parts(list), true);
+            let names: Vec<_> = m.report.items().map(|(_, i)| i.name.as_str()).collect();
+            assert_eq!(names, ["新"]);
+            let w227 = m.findings.iter().find(|f| f.code == Code::NewerCopyUsed);
+            let w227 = w227.expect("W227");
+            assert!(w227
+                .message
+                .ends_with("保存日時の新しい new.xlsx の項目を使いました"));
+            assert_eq!(m.dropped, [("old.xlsx".to_string(), 3)]);
+        }
+        let equal = vec![("old.xlsx", old(), Some(1)), ("new.xlsx", new(), Some(1))];
+        let m = merge(parts(equal), true);
+        assert_eq!(m.findings[0].code, Code::ConflictingItem);
     }
 
     #[test]
@@ -463,7 +613,11 @@ mod tests {
     #[test]
     fn file_that_adds_nothing_is_named() {
         let a = report(vec![item("a.xlsx", 1, "一", 4)]);
-        let (_, findings) = merge(vec![("a.xlsx".into(), a.clone()), ("b.xlsx".into(), a)]);
+        let m = merge(
+            parts(vec![("a.xlsx", a.clone(), None), ("b.xlsx", a, None)]),
+            false,
+        );
+        let findings = m.findings;
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].at.file, "b.xlsx");
         assert_eq!(

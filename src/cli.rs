@@ -45,6 +45,9 @@ pub struct Common {
     /// 全項目の計画のブック。どの入力にもない項目を警告します
     #[arg(long, value_name = "ファイル")]
     pub plan: Option<PathBuf>,
+    /// 同じ項目№が内容の違う複数の入力にあるとき、保存日時（ブックの保存日時、なければファイルの更新日時）の新しい方を使います（既定: エラー）
+    #[arg(long)]
+    pub prefer_newer: bool,
 }
 
 /// The subcommands.

@@ -4,7 +4,7 @@
 //! The pipeline, one module per stage with the model in the middle (imports point down this
 //! list only; `tests/layers.rs` checks it):
 //! [`error`] → [`value`] → [`vocab`] → [`rules`] → [`model`] → [`finding`] → [`layout`] →
-//! [`settings`] → [`guard`] → [`history`] → [`compare`] → [`read`] → [`batch`] → [`drift`] → [`calc`] →
+//! [`settings`] → [`guard`] → [`saved`] → [`history`] → [`compare`] → [`read`] → [`batch`] → [`drift`] → [`calc`] →
 //! [`check`] → [`correct`] → [`template`] → [`render`] → [`write`] → [`outset`] → [`cli`] →
 //! [`cmd`] → [`dropin`].
 //! [`process`] runs read → batch → calc → check → correct for the commands.
@@ -29,6 +29,7 @@ pub mod own;
 pub mod read;
 pub mod render;
 pub mod rules;
+pub mod saved;
 pub mod settings;
 pub mod sheets;
 pub mod template;
@@ -107,7 +108,7 @@ pub fn process_in_place(inputs: &[PathBuf], settings: &Settings) -> Result<Outco
 /// What the inputs hold, read one by one: each file's report, every finding of the reading,
 /// the earlier 変更履歴 rows (each once) and the report year.
 struct Inputs {
-    reports: Vec<(String, Report)>,
+    reports: Vec<batch::Part>,
     findings: Vec<finding::Finding>,
     history: Vec<HistoryRow>,
     year: Year,
@@ -148,7 +149,11 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
                 history.push(row);
             }
         }
-        reports.push((input.file, input.report));
+        reports.push(batch::Part {
+            file: input.file,
+            report: input.report,
+            saved: input.saved,
+        });
     }
     bar.finish_and_clear();
     if years.iter().any(|(_, y)| *y != years[0].1) {
@@ -183,8 +188,12 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         history,
         year,
     } = read_inputs(inputs, settings)?;
-    let (mut input, merge_findings) = batch::merge(reports);
-    findings.extend(merge_findings);
+    let merged = batch::merge(reports, settings.prefer_newer);
+    // The reading findings of a copy left out by --prefer-newer no longer apply to the report.
+    findings
+        .retain(|f| !(f.at.item).is_some_and(|n| merged.dropped.contains(&(f.at.file.clone(), n))));
+    findings.extend(merged.findings);
+    let mut input = merged.report;
     let plan = match &settings.plan {
         Some(path) => Some(read::read_workbook(path, layout)?),
         None => None,

@@ -2,7 +2,7 @@
 //! and `findings.json` in a folder, and a summary on the terminal: a status line per input
 //! file, the counts, and the errors themselves.
 
-use super::{exit_code, file_names, new_findings, print};
+use super::{exit_code, file_names, new_findings, print, resubmission_lines};
 use crate::correct::Correction;
 use crate::error::Result;
 use crate::finding::{Finding, Severity};
@@ -101,6 +101,7 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         text.push_str(&format!("  {}\n", st.line(true)));
     }
     text.push_str(&summary(&seen.kept, &outcome.corrections));
+    text.push_str(&resubmission_lines(settings, &outcome.findings));
     if options.baseline.is_some() {
         text.push_str(&format!("{}\n", seen.line()));
     }

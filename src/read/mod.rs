@@ -38,6 +38,8 @@ pub struct Input {
     /// The cell comments of the file, each with its cell (for the return workbooks; the published
     /// report carries no notes).
     pub comments: Vec<(CellRef, String)>,
+    /// When the file was saved (the workbook's own time, else the file's), for resubmissions.
+    pub saved: Option<crate::saved::Saved>,
 }
 
 /// True for an Excel lock file (`~$総務課.xlsx`), present while the original is open in Excel.
@@ -63,7 +65,8 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
             source: e,
         },
     };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    let size = meta.len();
     if size > crate::guard::MAX_FILE {
         return Err(Error::TooLarge {
             path: path.to_path_buf(),
@@ -105,6 +108,7 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
             )),
         }
     })?;
+    input.saved = crate::saved::Saved::of(extras.modified.as_deref(), meta.modified().ok());
     extras_into(&mut input, extras);
     let long = crate::sheets::long_texts(&input.report);
     input.findings.extend(long);
