@@ -3,11 +3,14 @@
 //! file that adds nothing, a plan item missing from every input); the per-input file names of
 //! `--split`; and the progress bar shown while a batch is read.
 
-use crate::compare::{compare_items, heading_text};
+mod resubmit;
+
+use self::resubmit::{conflict, Newer};
+use crate::compare::heading_text;
 use crate::finding::{Code, Finding, Location};
 use crate::layout::Layout;
 use crate::model::{Item, Report, Section, Sheet};
-use crate::saved::{self, Saved};
+use crate::saved::Saved;
 use crate::value::squash;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::{HashMap, HashSet};
@@ -228,7 +231,7 @@ pub fn into_layout_sheets(report: &mut Report, layout: &Layout, plan: Option<&Re
 }
 
 /// Where the kept copy of an item № is: file, sheet, section and item index in the merge.
-type Taken = (String, usize, usize, usize);
+pub(super) type Taken = (String, usize, usize, usize);
 
 /// The index of `sheet`'s namesake in `merged` (added, without sections, if new); its
 /// heading, date and number are filled from `sheet` where still blank.
@@ -274,89 +277,6 @@ fn section_slot(sheet: &mut Sheet, section: &Section) -> usize {
             sheet.sections.len() - 1
         }
     }
-}
-
-/// Which of two conflicting copies was saved later.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Newer {
-    First,
-    Second,
-    /// Equal or unknown times: no copy can be chosen.
-    Same,
-}
-
-/// Two copies of an item № that differ: the arguments of E108 / W227 and which is newer.
-struct Conflict {
-    location: Location,
-    /// №, first place, its saved time, second place, its saved time, field, old, new.
-    args: [String; 8],
-    newer: Newer,
-    /// The file of the newer copy.
-    newer_file: String,
-}
-
-impl Conflict {
-    /// E108: the later input is not used; what to do.
-    fn error(&self) -> Finding {
-        let what = match self.newer {
-            Newer::Same => "保存日時が同じため、--prefer-newer でも選べません",
-            _ => "保存日時の新しい方を使うには --prefer-newer を付けてください",
-        };
-        self.finding(Code::ConflictingItem, what)
-    }
-
-    /// W227: the newer copy is used (`--prefer-newer`).
-    fn warning(&self) -> Finding {
-        self.finding(Code::NewerCopyUsed, &self.newer_file)
-    }
-
-    fn finding(&self, code: Code, last: &str) -> Finding {
-        let mut args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        args.push(last);
-        let found = Some(self.args[0].clone());
-        Finding::new(code, self.location.clone(), found, &args)
-    }
-}
-
-/// The conflict when a second copy of an item (from another file) differs from the kept one:
-/// both places and saved times and the first differing field, located at the second copy.
-/// None for an identical copy.
-fn conflict(
-    merged: &Report,
-    first: &Taken,
-    (file, item): (&str, &Item),
-    sheet: &str,
-    (first_saved, saved): (&Option<Saved>, &Option<Saved>),
-) -> Option<Conflict> {
-    let (first_file, fs, fc, fi) = first;
-    let kept = &merged.sheets[*fs].sections[*fc].items[*fi];
-    let diffs = compare_items(kept, item, sheet);
-    let d = diffs.first()?;
-    let n = item.number()?.to_string();
-    let newer = match (first_saved, saved) {
-        (Some(a), Some(b)) if a.secs > b.secs => Newer::First,
-        (Some(a), Some(b)) if a.secs < b.secs => Newer::Second,
-        _ => Newer::Same,
-    };
-    let newer_file = match newer {
-        Newer::First => first_file.clone(),
-        _ => file.to_string(),
-    };
-    Some(Conflict {
-        location: item_location(file, item),
-        args: [
-            n,
-            place(first_file, kept),
-            saved::text_of(first_saved.as_ref()),
-            place(file, item),
-            saved::text_of(saved.as_ref()),
-            d.field.clone(),
-            d.old.clone(),
-            d.new.clone(),
-        ],
-        newer,
-        newer_file,
-    })
 }
 
 /// Items, 小分類 and sheets sorted by item № (a batch of department files).
@@ -509,7 +429,7 @@ mod tests {
                 report,
                 saved: secs.map(|secs| Saved {
                     secs,
-                    source: saved::Source::Workbook,
+                    source: crate::saved::Source::Workbook,
                 }),
             })
             .collect()
