@@ -64,6 +64,8 @@ pub struct Outcome {
     pub corrections: Vec<Correction>,
     /// The earlier rows of the 変更履歴 sheet found in the inputs.
     pub history: Vec<HistoryRow>,
+    /// The departments' cell comments, each with its input cell (for the return workbooks).
+    pub comments: Vec<(model::CellRef, String)>,
 }
 
 /// An indicator as findings name it: file, item №, indicator.
@@ -111,6 +113,7 @@ struct Inputs {
     reports: Vec<batch::Part>,
     findings: Vec<finding::Finding>,
     history: Vec<HistoryRow>,
+    comments: Vec<(model::CellRef, String)>,
     year: Year,
 }
 
@@ -120,6 +123,7 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
     let mut findings = Vec::new();
     let mut reports = Vec::new();
     let mut history: Vec<HistoryRow> = Vec::new();
+    let mut comments = Vec::new();
     let mut seen_history = std::collections::HashSet::new();
     let mut header_year = None;
     let mut years: Vec<(String, Year)> = Vec::new();
@@ -137,6 +141,7 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
         }
         let input = read::read_workbook(path, &settings.layout)?;
         findings.extend(input.findings);
+        comments.extend(input.comments);
         if let Some((y, _, _)) = &input.header_year {
             years.push((input.file.clone(), *y));
         }
@@ -176,6 +181,7 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
         reports,
         findings,
         history,
+        comments,
         year,
     })
 }
@@ -186,6 +192,7 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         reports,
         mut findings,
         history,
+        comments,
         year,
     } = read_inputs(inputs, settings)?;
     let merged = batch::merge(reports, settings.prefer_newer);
@@ -243,5 +250,6 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         findings,
         corrections,
         history,
+        comments,
     })
 }

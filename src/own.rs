@@ -29,12 +29,28 @@ pub const SHEETS: &[(&str, OwnSheet)] = &[
 /// The start of a return workbook's cover line.
 pub const COVER: &str = "【確認結果】";
 
+/// The line that starts shinchoku's part of a note in a return workbook: what stands above it
+/// is the department's own comment, what follows is shinchoku's (codes and messages).
+pub const NOTE: &str = COVER;
+
+/// The department's own part of a cell note: all of it when shinchoku wrote none, the text above
+/// [`NOTE`] when shinchoku's lines follow, None when nothing is left.
+pub fn department_note(note: &str) -> Option<&str> {
+    let own = match note.strip_prefix(NOTE) {
+        Some(_) => 0,
+        None => note.find(&format!("\n{NOTE}")).unwrap_or(note.len()),
+    };
+    let mine = note[..own].trim_end_matches(['\n', '\r']);
+    (!mine.trim().is_empty()).then_some(mine)
+}
+
 /// The start of a template's instruction line.
 pub const INSTRUCTION: &str = "【記入方法】";
 
 /// Lines shinchoku writes on a 大分類 sheet outside the table (the cover line of return
 /// workbooks, the instruction line of templates), matched after normalisation by prefix.
-/// Notes and fills are not cells: the reader never sees them.
+/// Fills are not cells: the reader never sees them; notes are read as comments, without
+/// shinchoku's part ([`department_note`]).
 pub const LINES: &[&str] = &[COVER, INSTRUCTION];
 
 /// The own sheet called `name`, if shinchoku writes one by that name.
@@ -60,6 +76,14 @@ mod tests {
         assert_eq!(sheet(HISTORY_SHEET), Some(OwnSheet::History));
         assert_eq!(sheet("大分類1"), None);
         assert!(!is_own_line("大分類１ 組織・人材マネジメントの見直し"));
+    }
+
+    #[test]
+    fn shinchokus_part_of_a_note_is_not_the_departments() {
+        assert_eq!(department_note("担当: 山田"), Some("担当: 山田"));
+        assert_eq!(department_note("担当\n【確認結果】\nE104 …"), Some("担当"));
+        assert_eq!(department_note("【確認結果】\nE104 …"), None);
+        assert_eq!(department_note("  "), None);
     }
 
     #[test]

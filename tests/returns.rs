@@ -172,3 +172,77 @@ fn the_template_locks_plan_cells_and_shades_this_years_inputs() {
         assert_eq!(facts["cells"][input][1], "FFFFCC99", "{input} shaded");
     }
 }
+
+/// Adds a note by `author` to each `sheet!cell=text` given after the workbook path (openpyxl).
+const ADD_COMMENTS: &str = r#"
+import sys, openpyxl
+from openpyxl.comments import Comment
+wb = openpyxl.load_workbook(sys.argv[1])
+for spec in sys.argv[2:]:
+    place, text = spec.split("=", 1)
+    sheet, cell = place.split("!")
+    wb[sheet][cell].comment = Comment(text, "総務課")
+wb.save(sys.argv[1])
+print("{}")
+"#;
+
+/// Every note of every sheet: its text.
+const NOTES: &str = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print(json.dumps([c.comment.text for ws in wb.worksheets for row in ws.iter_rows()
+                  for c in row if c.comment]))
+"#;
+
+#[test]
+fn the_departments_comments_go_back_on_their_cells_and_shinchokus_notes_are_not_read_as_theirs() {
+    let dir = with_sample();
+    // A warning's cell (a blank 達成状況 of the sample) and a cell without a finding get a
+    // comment.
+    let findings = check_json(dir.path(), "mine-r1.xlsx", 0);
+    let warned = findings
+        .iter()
+        .find(|f| f["code"] == "W223" && f["sheet"] == "大分類1")
+        .expect("a blank 達成状況 on 大分類1");
+    let warned_at = format!("大分類1!{}", warned["cell"].as_str().unwrap());
+    let input = dir.path().join("mine-r1.xlsx");
+    let specs = [
+        format!("{warned_at}=担当メモ: 達成状況は7月に確定"),
+        "大分類1!B5=担当メモ: 名称は計画どおり".to_string(),
+    ];
+    let mut args: Vec<&Path> = vec![&input];
+    args.extend(specs.iter().map(Path::new));
+    python(ADD_COMMENTS, &args);
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
+    let back = dir.path().join("out/返却/mine-r1_確認.xlsx");
+    let notes = python(NOTES, &[&back]);
+    let mine: Vec<&str> = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Json::as_str)
+        .filter(|n| n.contains("担当メモ"))
+        .collect();
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    // The comment alone, as typed; the warned cell: the comment, then shinchoku's part.
+    assert!(mine.contains(&"担当メモ: 名称は計画どおり"), "{mine:?}");
+    let both = mine.iter().find(|n| n.contains("7月に確定")).unwrap();
+    assert!(
+        both.starts_with("担当メモ: 達成状況は7月に確定\n【確認結果】\nW223 "),
+        "{both}"
+    );
+    // Read back, only the department's two comments are its comments (I325), never
+    // shinchoku's notes; the next return workbook carries the same two, not doubled.
+    let again = check_json(dir.path(), "out/返却/mine-r1_確認.xlsx", 0);
+    let i325: Vec<&Json> = again.iter().filter(|f| f["code"] == "I325").collect();
+    assert_eq!(i325.len(), 1, "{again:?}");
+    let found = i325[0]["found"].as_str().unwrap();
+    assert_eq!(found.matches("担当メモ").count(), 2, "{found}");
+    assert!(!found.contains("【確認結果】"), "{found}");
+    assert!(i325[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("セルのコメント2件"));
+}

@@ -166,10 +166,15 @@ fn returns(
             .cloned()
             .collect();
         let corrections = correct::of_file(&file, &outcome.corrections);
+        let comments: Vec<_> = (outcome.comments.iter())
+            .filter(|(at, _)| *at.file == *file)
+            .cloned()
+            .collect();
         let ret = write::Return {
             report: &report,
             findings: &findings,
             corrections: &corrections,
+            comments: &comments,
         };
         let path = folder.join(&name);
         let xlsx = write::return_workbook(&ret, &settings.layout, outcome.year, &path)?;

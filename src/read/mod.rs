@@ -127,7 +127,11 @@ fn extras_into(input: &mut Input, extras: crate::sheets::Extras) {
     let mut places = Vec::new();
     for (sheet, list) in extras.comments {
         let sheet: Arc<str> = sheet.into();
-        for (row, col, text) in list {
+        for (row, col, note) in list {
+            // shinchoku's own part of a return workbook's note is not the department's.
+            let Some(text) = crate::own::department_note(&note).map(str::to_string) else {
+                continue;
+            };
             places.push(format!("{}!{}", sheet, a1(row, col)));
             let at = CellRef {
                 file: file.clone(),
