@@ -12,18 +12,18 @@ use crate::value::squash;
 pub enum OwnSheet {
     /// The cumulative 変更履歴 (veryHidden in `report.xlsx`): its rows are read back.
     History,
+    /// A return workbook's 指摘一覧: shinchoku's list of the findings, passed over when the
+    /// workbook comes back as a submission.
+    Findings,
 }
 
 /// The findings sheet of a return workbook (返却/<stem>_確認.xlsx).
 pub const FINDINGS_SHEET: &str = "指摘一覧";
 
-/// Every sheet shinchoku writes besides the 大分類 sheets, by name. The return workbook's
-/// 指摘一覧 is consumed as a 変更履歴-shaped sheet: its rows begin with 重要度 text, never a run
-/// number, so none is taken as a history row (a variant of its own needs the reader's match,
-/// in `read/mod.rs`, to learn it).
+/// Every sheet shinchoku writes besides the 大分類 sheets, by name.
 pub const SHEETS: &[(&str, OwnSheet)] = &[
     (HISTORY_SHEET, OwnSheet::History),
-    (FINDINGS_SHEET, OwnSheet::History),
+    (FINDINGS_SHEET, OwnSheet::Findings),
 ];
 
 /// The start of a return workbook's cover line.
@@ -91,6 +91,6 @@ mod tests {
         assert!(is_own_line("【確認結果】確認事項はありません。"));
         assert!(is_own_line("【記入方法】色付きのセルに記入してください。"));
         assert!(!is_own_line("確認事項はありません。"));
-        assert!(sheet(FINDINGS_SHEET).is_some());
+        assert_eq!(sheet(FINDINGS_SHEET), Some(OwnSheet::Findings));
     }
 }

@@ -91,6 +91,8 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
                 input.history = history_rows(&grid);
                 return;
             }
+            // A return workbook's list of findings: shinchoku's own, never the department's.
+            Some(OwnSheet::Findings) => return,
             None => {}
         }
         match parse_sheet(&file, &name, &grid, layout, &mut input) {
