@@ -94,7 +94,7 @@ pub enum Command {
         /// 前回の findings.json。集計にはそこにない指摘だけを数えます（findings.json にはすべて記録）
         #[arg(long, value_name = "ファイル")]
         baseline: Option<PathBuf>,
-        /// 入力ごとの修正記録 フォルダー/changes-<入力名>.csv も書き出します
+        /// 互換のための別名です。課ごとの結果は毎回 フォルダー/返却/<入力名>_確認.xlsx に書き出すので、指定しても出力は変わりません（changes-<入力名>.csv は書き出しません）
         #[arg(long)]
         split: bool,
         /// Options shared with the other commands.

@@ -1,7 +1,7 @@
 //! Department batches: the reports of several input files → one merged [`Report`] in item
 //! order, with the findings the merge makes (an item in two files with different values, a
-//! file that adds nothing, a plan item missing from every input); the per-input file names of
-//! `--split`; and the progress bar shown while a batch is read.
+//! file that adds nothing, a plan item missing from every input); the per-input names of the
+//! return workbooks; and the progress bar shown while a batch is read.
 
 mod resubmit;
 
@@ -317,12 +317,6 @@ pub fn missing_from_plan(plan: &Report, plan_file: &str, merged: &Report) -> Vec
         .collect()
 }
 
-/// The `--split` file names of the inputs: `changes-<input file stem>.csv`, with `-2`, `-3` …
-/// added when two inputs share a stem (a/総務課.xlsx and b/総務課.xlsx).
-pub fn split_names(inputs: &[PathBuf]) -> Vec<String> {
-    names_by_stem(inputs, |stem| format!("changes-{stem}"), "csv")
-}
-
 /// The return workbook names of the inputs (in `返却/`): `<input file stem>_確認.xlsx`, with
 /// `-2`, `-3` … added when two inputs share a stem.
 pub fn return_names(inputs: &[PathBuf]) -> Vec<String> {
@@ -513,15 +507,11 @@ mod tests {
     }
 
     #[test]
-    fn split_names_use_the_input_stem_and_never_collide() {
+    fn return_names_use_the_input_stem_and_never_collide() {
         let inputs = ["dir/総務課.xlsx", "財政課.xlsx", "other/総務課.xlsx"].map(PathBuf::from);
         assert_eq!(
-            split_names(&inputs),
-            [
-                "changes-総務課.csv",
-                "changes-財政課.csv",
-                "changes-総務課-2.csv"
-            ]
+            return_names(&inputs),
+            ["総務課_確認.xlsx", "財政課_確認.xlsx", "総務課_確認-2.xlsx"]
         );
     }
 

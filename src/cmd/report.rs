@@ -21,8 +21,8 @@ pub(super) struct Options {
     pub doc_no: Option<String>,
     /// `--baseline`.
     pub baseline: Option<PathBuf>,
-    /// `--split`: a change log per input (kept for scripts; the return workbooks are always
-    /// written).
+    /// `--split`: an alias kept for old command lines; the return workbooks, written on every
+    /// run, replace its per-input change logs. The summary says so.
     pub split: bool,
 }
 
@@ -86,11 +86,10 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     )?;
     set.write(outset::REVIEW, &review)?;
     drop(review);
-    logs(
-        &mut set,
-        inputs,
-        (&outcome.findings, &outcome.corrections),
-        options.split,
+    set.write(outset::CHANGES, &render::changes_csv(&outcome.corrections))?;
+    set.write(
+        outset::FINDINGS,
+        render::findings_json(&outcome.findings).as_bytes(),
     )?;
     let done = set.commit()?;
     let mut text = format!(
@@ -108,27 +107,12 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     text.push_str(&errors(&seen.kept));
     text.push_str(&format!("表紙の日付: {date}（--date で変えられます）\n"));
     text.push_str(&written(&done));
+    if options.split {
+        text.push_str(SPLIT_ALIAS);
+    }
     print(&text)?;
     // Errors are never hidden by a baseline: the exit code agrees with the counts printed.
     Ok(exit_code(&seen.kept))
-}
-
-/// `changes.csv` and `findings.json`, and with `split` one change log per input.
-fn logs(
-    set: &mut OutputSet,
-    inputs: &[PathBuf],
-    (findings, corrections): (&[Finding], &[Correction]),
-    split: bool,
-) -> Result<()> {
-    set.write(outset::CHANGES, &render::changes_csv(corrections))?;
-    set.write(outset::FINDINGS, render::findings_json(findings).as_bytes())?;
-    if split {
-        for (input, name) in inputs.iter().zip(batch::split_names(inputs)) {
-            let mine = correct::of_file(&input.display().to_string(), corrections);
-            set.write(&name, &render::changes_csv(&mine))?;
-        }
-    }
-    Ok(())
 }
 
 /// The 出力 line (every file written) and, when an earlier set was kept aside, where it went.
@@ -231,6 +215,9 @@ fn errors(shown: &[Finding]) -> String {
     }
     text
 }
+
+/// What `--split` prints: its per-input change logs are replaced by the return workbooks.
+const SPLIT_ALIAS: &str = "  --split は互換のための別名です。課ごとの結果は 返却/ の確認ブックにあります（changes-<入力名>.csv は書き出しません）\n";
 
 /// How many errors the summary lists one by one.
 const ERRORS_LISTED: usize = 20;

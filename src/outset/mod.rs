@@ -24,7 +24,8 @@ pub const CHANGES: &str = "changes.csv";
 pub const FINDINGS: &str = "findings.json";
 
 /// Every member of the output set, named once. A run writes some or all of them; an earlier
-/// set is moved aside whole (with `changes-<stem>.csv` of `--split`, see [`is_member`]).
+/// set is moved aside whole (with the `changes-<stem>.csv` an earlier `--split` wrote, see
+/// [`is_member`]).
 pub const MEMBERS: [&str; 5] = [REPORT, REVIEW, RETURNS, CHANGES, FINDINGS];
 
 /// The folder inside the output folder that keeps earlier sets, one dated folder each.
@@ -37,7 +38,8 @@ pub const LOCK: &str = ".shinchoku.lock";
 const TMP_SUFFIX: &str = ".shinchoku-tmp";
 
 /// Whether `name` (a file or folder name inside an output folder) belongs to the output set:
-/// one of [`MEMBERS`], or a per-input change log `changes-<stem>.csv` written by `--split`.
+/// one of [`MEMBERS`], or a per-input change log `changes-<stem>.csv` written by `--split`
+/// before the return workbooks replaced it (an earlier set keeps its files together).
 pub fn is_member(name: &str) -> bool {
     MEMBERS.contains(&name) || (name.starts_with("changes-") && name.ends_with(".csv"))
 }
