@@ -2,7 +2,7 @@
 //! cells marked with notes, read back as a submission; the template's protection. Workbooks
 //! are read back with openpyxl.
 
-use crate::fixture::{python, root, sample, with_sample, Run};
+use crate::fixture::{python, root, sample, with_sample, Ran, Run};
 use serde_json::Value as Json;
 use std::path::Path;
 use std::process::Command;
@@ -245,4 +245,71 @@ fn the_departments_comments_go_back_on_their_cells_and_shinchokus_notes_are_not_
         .as_str()
         .unwrap()
         .starts_with("セルのコメント2件"));
+}
+
+/// Values, protection and lists of the first sheet of a template: cell → [value, locked];
+/// each list's cells and formula.
+const TEMPLATE_FACTS: &str = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+cells = {a: [ws[a].value, ws[a].protection.locked] for a in sys.argv[2:]}
+lists = {dv.formula1: str(dv.sqref).split() for dv in ws.data_validations.dataValidation}
+print(json.dumps({"cells": cells, "lists": lists}))
+"#;
+
+#[test]
+fn the_template_from_a_report_carries_its_r2_to_r4_targets_locked_and_offers_the_lists() {
+    let dir = with_sample();
+    // №1's R2–R4 targets, which the city's printed report leaves out, typed into the report.
+    let set = "import openpyxl,sys\nwb=openpyxl.load_workbook(sys.argv[1]); ws=wb['大分類1']\n\
+               ws['M5']=341; ws['N5']=340; ws['O5']=339\nwb.save(sys.argv[1])\nprint('{}')";
+    python(set, &[&dir.path().join("mine-r1.xlsx")]);
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
+    Run::new(dir.path())
+        .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
+        .ok();
+    let path = dir.path().join("r2.xlsx");
+    let cells = ["M5", "N5", "O5", "M6", "U5", "V5"];
+    let mut args: Vec<&Path> = vec![&path];
+    args.extend(cells.iter().map(Path::new));
+    let facts = python(TEMPLATE_FACTS, &args);
+    for (cell, target) in [("M5", 341), ("N5", 340), ("O5", 339)] {
+        assert_eq!(facts["cells"][cell][0], target, "{cell}");
+        assert_eq!(
+            facts["cells"][cell][1], true,
+            "{cell} locked: a target is the plan's"
+        );
+    }
+    assert_eq!(
+        facts["cells"]["M6"],
+        serde_json::json!([null, false]),
+        "the R2 actual"
+    );
+    // 評価 and 達成状況 lists on every item's cell.
+    let lists = &facts["lists"];
+    assert!(
+        lists["\"Ａ,Ｂ,Ｃ\""]
+            .as_array()
+            .unwrap()
+            .contains(&"V5".into()),
+        "{lists}"
+    );
+    assert!(
+        lists["\"達成,未達成,休止\""]
+            .as_array()
+            .unwrap()
+            .contains(&"U5".into()),
+        "{lists}"
+    );
+    // A blank template's summary does not count its empty slots as items.
+    let Ran { stdout, .. } = Run::new(dir.path())
+        .args(&["template", "--out", "blank.xlsx"])
+        .ok();
+    assert_eq!(
+        stdout,
+        "R1年度の記入用ブック（空欄の様式: 4 シート・各シート記入欄 10 件）を書き出しました: blank.xlsx\n"
+    );
 }
