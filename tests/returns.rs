@@ -34,16 +34,46 @@ fn check_json(dir: &Path, file: &str, code: i32) -> Vec<Json> {
         .clone()
 }
 
-/// The item numbers of the findings about `file`.
-fn items(findings: &[Json], file: &str) -> Vec<u64> {
-    let mut v: Vec<u64> = findings
+/// The item numbers (numbers in column A) of every sheet but 指摘一覧.
+const ITEM_NUMBERS: &str = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print(json.dumps(sorted(int(c.value) for ws in wb.worksheets if ws.title != "指摘一覧"
+                        for c in ws["A"] if isinstance(c.value, (int, float)))))
+"#;
+
+/// Codes of content the reader did not take (stray content).
+const STRAY: [&str; 5] = ["I305", "I308", "W216", "W217", "W218"];
+
+/// The errors and warnings of `file` as (code, item, indicator), sorted, without those whose
+/// value shinchoku corrected (`corrected`): a return workbook carries the corrected value.
+fn problems(findings: &[Json], file: &str, corrected: &[(String, String, String)]) -> Vec<String> {
+    let mut v: Vec<String> = findings
         .iter()
-        .filter(|f| f["file"] == file)
-        .filter_map(|f| f["item"].as_u64())
+        .filter(|f| f["file"] == file && f["severity"] != "info")
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().map_or(f[k].to_string(), str::to_string);
+            (s("code"), s("item"), s("indicator"))
+        })
+        .filter(|k| !corrected.contains(k))
+        .map(|(c, i, n)| format!("{c} №{i} {n}"))
         .collect();
-    v.sort_unstable();
-    v.dedup();
+    v.sort();
     v
+}
+
+/// The corrections of `file` in changes.csv as (code, item, indicator).
+fn corrected(csv: &Path, file: &str) -> Vec<(String, String, String)> {
+    let mut r = csv::Reader::from_path(csv).unwrap();
+    r.records()
+        .map(Result::unwrap)
+        .filter(|rec| &rec[0] == file)
+        .map(|rec| {
+            let item = if rec[3].is_empty() { "null" } else { &rec[3] };
+            let ind = if rec[4].is_empty() { "null" } else { &rec[4] };
+            (rec[8].to_string(), item.to_string(), ind.to_string())
+        })
+        .collect()
 }
 
 #[test]
@@ -63,32 +93,35 @@ fn a_four_department_batch_gives_one_marked_return_workbook_per_input_that_reads
     args.extend(["--plan", "mine-r1.xlsx", "--out", "out"]);
     Run::new(dir.path()).args(&args).fails(1);
     let mut marked = 0;
+    let changes = dir.path().join("out/changes.csv");
     for d in depts {
         let name = format!("out/返却/{d}_確認.xlsx");
         let path = dir.path().join(&name);
         assert!(path.exists(), "{name}");
-        let input = check_json(
-            dir.path(),
-            &format!("{d}.xlsx"),
-            i32::from(matches!(d, "総務課" | "建設課")),
-        );
-        let back = check_json(
-            dir.path(),
-            &name,
-            i32::from(matches!(d, "総務課" | "建設課")),
-        );
+        // Planted errors: 総務課 a 評価 「a」 (E104), 建設課 a blank R1 actual (E112).
+        let code = i32::from(matches!(d, "総務課" | "建設課"));
+        let input_file = format!("{d}.xlsx");
+        let input = check_json(dir.path(), &input_file, code);
+        let back = check_json(dir.path(), &name, code);
         // No stray-content finding for the cover line, the 指摘一覧 sheet or the notes.
         for f in &back {
-            assert!(f["code"] != "I305" && f["code"] != "W217", "{d}: {f}");
+            assert!(!STRAY.contains(&f["code"].as_str().unwrap()), "{d}: {f}");
         }
-        // The department's items only, all of them.
-        let (mine, theirs) = (items(&input, &format!("{d}.xlsx")), items(&back, &name));
-        assert!(!theirs.is_empty(), "{d}");
-        assert!(
-            theirs.iter().all(|n| mine.contains(n)),
-            "{d}: {theirs:?} ⊄ {mine:?}"
+        // The department's items, all of them and no other's.
+        let mine = python(ITEM_NUMBERS, &[&dir.path().join(&input_file)]);
+        let theirs = python(ITEM_NUMBERS, &[&path]);
+        assert!(!mine.as_array().unwrap().is_empty(), "{d}");
+        assert_eq!(theirs, mine, "{d}: the items of the return workbook");
+        // The same findings, but for the values shinchoku corrected.
+        let fixed = corrected(&changes, &input_file);
+        let want = problems(&input, &input_file, &fixed);
+        assert!(!want.is_empty(), "{d}");
+        assert_eq!(
+            problems(&back, &name, &fixed),
+            want,
+            "{d}: the same findings"
         );
-        // Every error and warning still found on the return workbook is marked and noted.
+        // Every error and warning found on the return workbook is marked and noted.
         let facts = python(MARKS, &[&path]);
         assert_eq!(
             facts["sheets"].as_array().unwrap().last().unwrap(),
@@ -124,20 +157,27 @@ fn a_four_department_batch_gives_one_marked_return_workbook_per_input_that_reads
         assert!(!facts["links"].as_array().unwrap().is_empty(), "{d}: links");
     }
     assert!(marked > 10, "{marked} marked cells checked");
-    // Fixing the marked 評価 of 総務課 and checking again: exit 0, nothing stray.
-    let name = "out/返却/総務課_確認.xlsx";
-    let back = check_json(dir.path(), name, 1);
-    let e = back.iter().find(|f| f["code"] == "E104").expect("E104");
-    let fix = format!(
-        "import openpyxl,sys\nwb=openpyxl.load_workbook(sys.argv[1])\nwb['{}']['{}']='Ａ'\nwb.save(sys.argv[1])\nprint('{{}}')",
-        e["sheet"].as_str().unwrap(),
-        e["cell"].as_str().unwrap()
-    );
-    python(&fix, &[&dir.path().join(name)]);
-    let fixed = check_json(dir.path(), name, 0);
-    assert!(fixed
-        .iter()
-        .all(|f| f["code"] != "I305" && f["code"] != "W217"));
+    // The departments fix their marked error cells and check again: exit 0, nothing stray.
+    for d in ["総務課", "建設課"] {
+        let name = format!("out/返却/{d}_確認.xlsx");
+        let back = check_json(dir.path(), &name, 1);
+        let mut fix = String::from("import openpyxl,sys\nwb=openpyxl.load_workbook(sys.argv[1])\n");
+        for e in back.iter().filter(|f| f["severity"] == "error") {
+            let value = match e["code"].as_str().unwrap() {
+                "E104" => "'Ａ'",
+                "E112" => "1",
+                other => panic!("{d}: no fix planned for {other}"),
+            };
+            let (sheet, cell) = (e["sheet"].as_str().unwrap(), e["cell"].as_str().unwrap());
+            fix.push_str(&format!("wb['{sheet}']['{cell}']={value}\n"));
+        }
+        fix.push_str("wb.save(sys.argv[1])\nprint('{}')");
+        python(&fix, &[&dir.path().join(&name)]);
+        let fixed = check_json(dir.path(), &name, 0);
+        for f in &fixed {
+            assert!(!STRAY.contains(&f["code"].as_str().unwrap()), "{d}: {f}");
+        }
+    }
 }
 
 /// The protection flags and fills of the template's cells.
