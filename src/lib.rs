@@ -197,8 +197,11 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
     } = read_inputs(inputs, settings)?;
     let merged = batch::merge(reports, settings.prefer_newer);
     // The reading findings of a copy left out by --prefer-newer no longer apply to the report.
-    findings
-        .retain(|f| !(f.at.item).is_some_and(|n| merged.dropped.contains(&(f.at.file.clone(), n))));
+    let dropped = |f: &Finding| {
+        f.at.item
+            .is_some_and(|n| merged.dropped.contains(&(f.at.file.clone(), n)))
+    };
+    findings.retain(|f| !dropped(f));
     findings.extend(merged.findings);
     let mut input = merged.report;
     let plan = match &settings.plan {
