@@ -45,6 +45,9 @@ pub struct Common {
     /// 全項目の計画のブック（または前回の報告書）。どの入力にもない項目と、計画の欄・前年度までの実績の変更を指摘します
     #[arg(long, value_name = "ファイル")]
     pub plan: Option<PathBuf>,
+    /// 同じ項目№が内容の違う複数の入力にあるとき、保存日時（ブックの保存日時、なければファイルの更新日時）の新しい方を使います（既定: エラー）
+    #[arg(long)]
+    pub prefer_newer: bool,
 }
 
 /// The subcommands.
@@ -91,7 +94,7 @@ pub enum Command {
         /// 前回の findings.json。集計にはそこにない指摘だけを数えます（findings.json にはすべて記録）
         #[arg(long, value_name = "ファイル")]
         baseline: Option<PathBuf>,
-        /// 入力ごとの修正記録 フォルダー/changes-<入力名>.csv も書き出します
+        /// 互換のための別名です。課ごとの結果は毎回 フォルダー/返却/<入力名>_確認.xlsx に書き出すので、指定しても出力は変わりません（changes-<入力名>.csv は書き出しません）
         #[arg(long)]
         split: bool,
         /// Options shared with the other commands.

@@ -4,7 +4,7 @@
 //! The pipeline, one module per stage with the model in the middle (imports point down this
 //! list only; `tests/layers.rs` checks it):
 //! [`error`] → [`value`] → [`vocab`] → [`rules`] → [`model`] → [`finding`] → [`layout`] →
-//! [`settings`] → [`guard`] → [`history`] → [`reference`] → [`own`] → [`compare`] → [`read`] → [`batch`] → [`drift`] → [`calc`] →
+//! [`settings`] → [`guard`] → [`saved`] → [`history`] → [`reference`] → [`own`] → [`compare`] → [`read`] → [`batch`] → [`drift`] → [`calc`] →
 //! [`check`] → [`correct`] → [`template`] → [`render`] → [`write`] → [`outset`] → [`cli`] →
 //! [`cmd`] → [`dropin`].
 //! [`process`] runs read → batch → calc → check → correct for the commands.
@@ -30,6 +30,7 @@ pub mod read;
 pub mod reference;
 pub mod render;
 pub mod rules;
+pub mod saved;
 pub mod settings;
 pub mod sheets;
 pub mod template;
@@ -66,6 +67,8 @@ pub struct Outcome {
     pub history: Vec<HistoryRow>,
     /// The reference each input carried (its file as given), passed on to its return workbook.
     pub references: Vec<(String, reference::Reference)>,
+    /// The departments' cell comments, each with its input cell (for the return workbooks).
+    pub comments: Vec<(model::CellRef, String)>,
 }
 
 /// An indicator as findings name it: file, item №, indicator.
@@ -110,11 +113,12 @@ pub fn process_in_place(inputs: &[PathBuf], settings: &Settings) -> Result<Outco
 /// What the inputs hold, read one by one: each file's report, every finding of the reading,
 /// the earlier 変更履歴 rows (each once) and the report year.
 struct Inputs {
-    reports: Vec<(String, Report)>,
+    reports: Vec<batch::Part>,
     findings: Vec<finding::Finding>,
     history: Vec<HistoryRow>,
     /// The reference each input carries (its file as given), for `drift`.
     references: Vec<(String, reference::Reference)>,
+    comments: Vec<(model::CellRef, String)>,
     year: Year,
 }
 
@@ -124,6 +128,7 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
     let mut findings = Vec::new();
     let mut reports = Vec::new();
     let mut history: Vec<HistoryRow> = Vec::new();
+    let mut comments = Vec::new();
     let mut seen_history = std::collections::HashSet::new();
     let mut header_year = None;
     let mut references = Vec::new();
@@ -142,6 +147,7 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
         }
         let input = read::read_workbook(path, &settings.layout)?;
         findings.extend(input.findings);
+        comments.extend(input.comments);
         if let Some((y, _, _)) = &input.header_year {
             years.push((input.file.clone(), *y));
         }
@@ -157,7 +163,11 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
         if let Some(r) = input.reference {
             references.push((input.file.clone(), r));
         }
-        reports.push((input.file, input.report));
+        reports.push(batch::Part {
+            file: input.file,
+            report: input.report,
+            saved: input.saved,
+        });
     }
     bar.finish_and_clear();
     if years.iter().any(|(_, y)| *y != years[0].1) {
@@ -181,6 +191,7 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
         findings,
         history,
         references,
+        comments,
         year,
     })
 }
@@ -192,10 +203,18 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         mut findings,
         history,
         references,
+        comments,
         year,
     } = read_inputs(inputs, settings)?;
-    let (mut input, merge_findings) = batch::merge(reports);
-    findings.extend(merge_findings);
+    let merged = batch::merge(reports, settings.prefer_newer);
+    // The reading findings of a copy left out by --prefer-newer no longer apply to the report.
+    let dropped = |f: &Finding| {
+        f.at.item
+            .is_some_and(|n| merged.dropped.contains(&(f.at.file.clone(), n)))
+    };
+    findings.retain(|f| !dropped(f));
+    findings.extend(merged.findings);
+    let mut input = merged.report;
     let plan = match &settings.plan {
         Some(path) => Some(read::read_workbook(path, layout)?),
         None => None,
@@ -242,5 +261,6 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         corrections,
         history,
         references,
+        comments,
     })
 }

@@ -16,30 +16,46 @@ pub enum OwnSheet {
     /// The plan and earlier actuals as sent (veryHidden in a `template --from` workbook):
     /// read into the input's reference for `drift`.
     Reference,
+    /// A return workbook's 指摘一覧: shinchoku's list of the findings, passed over when the
+    /// workbook comes back as a submission.
+    Findings,
 }
 
 /// The findings sheet of a return workbook (返却/<stem>_確認.xlsx).
 pub const FINDINGS_SHEET: &str = "指摘一覧";
 
-/// Every sheet shinchoku writes besides the 大分類 sheets, by name. The return workbook's
-/// 指摘一覧 is consumed as a 変更履歴-shaped sheet: its rows begin with 重要度 text, never a run
-/// number, so none is taken as a history row (a variant of its own needs the reader's match,
-/// in `read/mod.rs`, to learn it).
+/// Every sheet shinchoku writes besides the 大分類 sheets, by name.
 pub const SHEETS: &[(&str, OwnSheet)] = &[
     (HISTORY_SHEET, OwnSheet::History),
-    (FINDINGS_SHEET, OwnSheet::History),
+    (FINDINGS_SHEET, OwnSheet::Findings),
     (REFERENCE_SHEET, OwnSheet::Reference),
 ];
 
 /// The start of a return workbook's cover line.
 pub const COVER: &str = "【確認結果】";
 
+/// The line that starts shinchoku's part of a note in a return workbook: what stands above it
+/// is the department's own comment, what follows is shinchoku's (codes and messages).
+pub const NOTE: &str = COVER;
+
+/// The department's own part of a cell note: all of it when shinchoku wrote none, the text above
+/// [`NOTE`] when shinchoku's lines follow, None when nothing is left.
+pub fn department_note(note: &str) -> Option<&str> {
+    let own = match note.strip_prefix(NOTE) {
+        Some(_) => 0,
+        None => note.find(&format!("\n{NOTE}")).unwrap_or(note.len()),
+    };
+    let mine = note[..own].trim_end_matches(['\n', '\r']);
+    (!mine.trim().is_empty()).then_some(mine)
+}
+
 /// The start of a template's instruction line.
 pub const INSTRUCTION: &str = "【記入方法】";
 
 /// Lines shinchoku writes on a 大分類 sheet outside the table (the cover line of return
 /// workbooks, the instruction line of templates), matched after normalisation by prefix.
-/// Notes and fills are not cells: the reader never sees them.
+/// Fills are not cells: the reader never sees them; notes are read as comments, without
+/// shinchoku's part ([`department_note`]).
 pub const LINES: &[&str] = &[COVER, INSTRUCTION];
 
 /// The own sheet called `name`, if shinchoku writes one by that name.
@@ -68,10 +84,18 @@ mod tests {
     }
 
     #[test]
+    fn shinchokus_part_of_a_note_is_not_the_departments() {
+        assert_eq!(department_note("担当: 山田"), Some("担当: 山田"));
+        assert_eq!(department_note("担当\n【確認結果】\nE104 …"), Some("担当"));
+        assert_eq!(department_note("【確認結果】\nE104 …"), None);
+        assert_eq!(department_note("  "), None);
+    }
+
+    #[test]
     fn the_cover_instruction_and_findings_sheet_are_registered() {
         assert!(is_own_line("【確認結果】確認事項はありません。"));
         assert!(is_own_line("【記入方法】色付きのセルに記入してください。"));
         assert!(!is_own_line("確認事項はありません。"));
-        assert!(sheet(FINDINGS_SHEET).is_some());
+        assert_eq!(sheet(FINDINGS_SHEET), Some(OwnSheet::Findings));
     }
 }

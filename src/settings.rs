@@ -21,6 +21,9 @@ pub struct Settings {
     pub plan: Option<PathBuf>,
     /// The settings files read (`--layout`, `--rules`), never to be overwritten by an output.
     pub files: Vec<PathBuf>,
+    /// `--prefer-newer`: of two inputs carrying the same item with different values, use the
+    /// one saved later (W227) instead of reporting an error (E108).
+    pub prefer_newer: bool,
 }
 
 impl Default for Settings {
@@ -32,6 +35,7 @@ impl Default for Settings {
             year: None,
             plan: None,
             files: Vec::new(),
+            prefer_newer: false,
         }
     }
 }
@@ -52,6 +56,7 @@ impl Settings {
                 .chain(rules)
                 .map(Path::to_path_buf)
                 .collect(),
+            prefer_newer: false,
         })
     }
 
@@ -63,6 +68,14 @@ impl Settings {
     /// Every file the run reads besides its inputs: the settings files and the plan.
     pub fn reads(&self) -> impl Iterator<Item = &Path> {
         self.files.iter().chain(&self.plan).map(PathBuf::as_path)
+    }
+
+    /// With the `--prefer-newer` rule for resubmissions.
+    pub fn with_prefer_newer(self, prefer_newer: bool) -> Settings {
+        Settings {
+            prefer_newer,
+            ..self
+        }
     }
 
     /// With the plan file `plan`.

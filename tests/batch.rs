@@ -1,9 +1,9 @@
 //! Department batches, the change log and `diff`, through the real binary on real workbooks:
 //! the sample split into department files (by openpyxl, a different writer), conflicting
-//! duplicates, `--plan`, `--split`, the 変更履歴 sheet on a re-run, and snapshots of what
+//! duplicates, `--plan`, `--split` (an alias), the 変更履歴 sheet on a re-run, and snapshots of what
 //! people read.
 
-use crate::fixture::{root, sample, with_sample, Ran, Run};
+use crate::fixture::{repack, root, sample, small_report, with_sample, workbook_bytes, Ran, Run};
 use calamine::{Data, Reader};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -111,13 +111,21 @@ fn e108_conflicting_duplicate_is_an_error_naming_both_files() {
     let Ran { stdout, .. } = Run::new(dir.path())
         .args(&["check", "mine-r1.xlsx", "copy.xlsx", "changed.xlsx"])
         .fails(1);
+    // Both files with their saved times: the sample's own, and openpyxl's time of saving.
     assert!(
         stdout.contains(
-            "  №1 機構改革による定員適正化の推進\n    E108 エラー A5: 項目№1が mine-r1.xlsx 大分類1!A5 と changed.xlsx 大分類1!A5 \
-             の両方にあり、内容が異なります（R1実績: 「333」と「340」）。後者は使いませんでした"
+            "  №1 機構改革による定員適正化の推進\n    E108 エラー A5: 項目№1が mine-r1.xlsx 大分類1!A5（"
         ),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(
+            " UTC・ブックの保存日時）の両方にあり、内容が異なります（R1実績: 「333」と「340」）。\
+             後者は使いませんでした。保存日時の新しい方を使うには --prefer-newer を付けてください"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("と changed.xlsx 大分類1!A5（"), "{stdout}");
     assert_eq!(stdout.matches("E108").count(), 1, "{stdout}");
     // An identical copy is no conflict, but it adds nothing; so does the conflicting file.
     assert!(stdout.contains("copy.xlsx\n  W214 警告 -: "), "{stdout}");
@@ -129,10 +137,10 @@ fn e108_conflicting_duplicate_is_an_error_naming_both_files() {
 }
 
 #[test]
-fn w215_plan_names_the_items_missing_from_every_input_and_split_writes_one_log_per_input() {
+fn w215_plan_names_the_items_missing_from_every_input_and_split_is_an_alias() {
     let dir = with_sample();
     split_departments(dir.path());
-    Run::new(dir.path())
+    let Ran { stdout, .. } = Run::new(dir.path())
         .args(&[
             "report",
             "dept1.xlsx",
@@ -153,24 +161,26 @@ fn w215_plan_names_the_items_missing_from_every_input_and_split_writes_one_log_p
         .collect();
     let expected: Vec<u32> = (1..=63).filter(|n| n % 4 == 2 || n % 4 == 3).collect();
     assert_eq!(missing, expected);
-    let all = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
-    let mut from_parts = Vec::new();
-    for dept in ["dept1", "dept2"] {
-        let csv = std::fs::read_to_string(dir.path().join(format!("out/changes-{dept}.csv")))
-            .unwrap_or_else(|e| panic!("changes-{dept}.csv: {e}"));
-        assert!(csv.starts_with("\u{FEFF}file,sheet,cell,item,"), "{csv}");
-        let rows: Vec<&str> = csv.lines().skip(1).collect();
-        assert!(!rows.is_empty(), "{dept} has corrections");
-        assert!(rows.iter().all(|r| r.starts_with(&format!("{dept}.xlsx,"))));
-        from_parts.extend(rows.into_iter().map(str::to_string));
-    }
-    let mut whole: Vec<String> = all.lines().skip(1).map(str::to_string).collect();
-    whole.sort();
-    from_parts.sort();
-    assert_eq!(
-        whole, from_parts,
-        "the split logs are the whole log, divided"
+    // --split is an alias kept for old command lines: the return workbooks replace its
+    // per-input change logs, and the summary says so.
+    assert!(
+        stdout.contains(
+            "--split は互換のための別名です。課ごとの結果は 返却/ の確認ブックにあります"
+        ),
+        "{stdout}"
     );
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with("changes-")),
+        "{names:?}"
+    );
+    for dept in ["dept1", "dept2"] {
+        let back = dir.path().join(format!("out/返却/{dept}_確認.xlsx"));
+        assert!(back.exists(), "{dept}");
+    }
 }
 
 #[test]
@@ -303,4 +313,145 @@ fn workbooks_of_different_report_years_in_one_batch_are_one_clear_error() {
         ran.stderr.trim_end(),
         "shinchoku: E014 報告年度の異なるブックが混ざっています。同じ年度のブックだけを指定してください: mine-r1.xlsx（R1）、r2.xlsx（R2）"
     );
+}
+
+/// The bytes of a workbook of item №55 whose 年度計画 is `plan`, saved (its own
+/// `dcterms:modified`) at `modified`, or with no saved time of its own when None.
+fn item55_saved(plan: &str, modified: Option<&str>) -> Vec<u8> {
+    let mut report = small_report(&[55]);
+    report.sheets[0].sections[0].items[0].plan.text = Some(plan.into());
+    let core = match modified {
+        Some(m) => format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>総務課</dc:creator><dcterms:modified xsi:type="dcterms:W3CDTF">{m}</dcterms:modified></cp:coreProperties>"#
+        ),
+        None => r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>総務課</dc:creator></cp:coreProperties>"#
+            .to_string(),
+    };
+    repack(&workbook_bytes(&report), None, &|name, data| {
+        if name == "docProps/core.xml" {
+            core.clone().into_bytes()
+        } else {
+            data
+        }
+    })
+}
+
+/// Every non-empty text of the report's sheets.
+fn texts(path: &Path) -> Vec<String> {
+    cells(path).into_values().collect()
+}
+
+#[test]
+fn w227_prefer_newer_uses_the_copy_saved_later_whatever_the_argument_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The older copy has the later file time: the workbook's own saved time decides.
+    std::fs::write(
+        d.join("new.xlsx"),
+        item55_saved("新しい計画", Some("2020-07-02T09:00:00Z")),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("old.xlsx"),
+        item55_saved("古い計画", Some("2020-07-01T18:30:00+09:00")),
+    )
+    .unwrap();
+    // By default an error naming both files and both saved times.
+    let Ran { stdout, .. } = Run::new(d)
+        .args(&["check", "new.xlsx", "old.xlsx"])
+        .fails(1);
+    assert!(
+        stdout.contains(
+            "項目№55が new.xlsx 大分類3!A5（2020-07-02 09:00:00 UTC・ブックの保存日時）と \
+             old.xlsx 大分類3!A5（2020-07-01 09:30:00 UTC・ブックの保存日時）の両方にあり、\
+             内容が異なります（年度計画: 「新しい計画」と「古い計画」）。後者は使いませんでした。\
+             保存日時の新しい方を使うには --prefer-newer を付けてください"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("--prefer-newer）:"),
+        "no rule stated without it: {stdout}"
+    );
+    for (i, order) in [["old.xlsx", "new.xlsx"], ["new.xlsx", "old.xlsx"]]
+        .iter()
+        .enumerate()
+    {
+        let out = format!("out{i}");
+        let mut args = vec!["report"];
+        args.extend(order);
+        args.extend(["--prefer-newer", "--out", &out]);
+        let Ran { stdout, .. } = Run::new(d).args(&args).ok();
+        // The rule and the decision are stated in the summary, both files and times named.
+        assert!(
+            stdout.contains("同じ項目№で内容の違う入力は、保存日時の新しい方を使いました（--prefer-newer）: 1 件\n  W227 項目№55が "),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("--prefer-newer により、保存日時の新しい new.xlsx の項目を使いました"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("2020-07-01 09:30:00 UTC・ブックの保存日時"),
+            "{stdout}"
+        );
+        let report = texts(&d.join(&out).join("report.xlsx"));
+        assert!(report.iter().any(|t| t == "新しい計画"), "{order:?}");
+        assert!(!report.iter().any(|t| t == "古い計画"), "{order:?}");
+        let findings = std::fs::read_to_string(d.join(&out).join("findings.json")).unwrap();
+        let findings: Vec<serde_json::Value> = serde_json::from_str(&findings).unwrap();
+        let w227: Vec<_> = findings.iter().filter(|f| f["code"] == "W227").collect();
+        assert_eq!(w227.len(), 1, "{findings:?}");
+        assert!(findings.iter().all(|f| f["code"] != "E108"), "{findings:?}");
+    }
+}
+
+#[test]
+fn e108_without_a_saved_time_in_the_workbook_names_the_file_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let at = |secs| std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    for (name, plan, secs) in [
+        ("a.xlsx", "計画A", 1_593_600_000),
+        ("b.xlsx", "計画B", 1_593_500_000),
+    ] {
+        std::fs::write(d.join(name), item55_saved(plan, None)).unwrap();
+        let f = std::fs::File::options()
+            .write(true)
+            .open(d.join(name))
+            .unwrap();
+        f.set_modified(at(secs)).unwrap();
+    }
+    let Ran { stdout, .. } = Run::new(d).args(&["check", "a.xlsx", "b.xlsx"]).fails(1);
+    assert!(
+        stdout.contains(
+            "a.xlsx 大分類3!A5（2020-07-01 10:40:00 UTC・ファイルの更新日時）と \
+             b.xlsx 大分類3!A5（2020-06-30 06:53:20 UTC・ファイルの更新日時）"
+        ),
+        "{stdout}"
+    );
+    // With --prefer-newer the file time decides: a.xlsx, given first, is also the newer.
+    let Ran { stdout, .. } = Run::new(d)
+        .args(&["check", "b.xlsx", "a.xlsx", "--prefer-newer"])
+        .ok();
+    assert!(
+        stdout.contains("保存日時の新しい a.xlsx の項目を使いました"),
+        "{stdout}"
+    );
+    // Equal times cannot decide: still an error, saying so.
+    let f = std::fs::File::options()
+        .write(true)
+        .open(d.join("b.xlsx"))
+        .unwrap();
+    f.set_modified(at(1_593_600_000)).unwrap();
+    let Ran { stdout, .. } = Run::new(d)
+        .args(&["check", "b.xlsx", "a.xlsx", "--prefer-newer"])
+        .fails(1);
+    assert!(
+        stdout.contains("保存日時が同じため、--prefer-newer でも選べません"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("（--prefer-newer）: 0 件"), "{stdout}");
 }

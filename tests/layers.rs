@@ -17,6 +17,7 @@ const LAYERS: &[&str] = &[
     "layout",
     "settings",
     "guard",
+    "saved",
     "history",
     "reference",
     "own",

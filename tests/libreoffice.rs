@@ -1,7 +1,7 @@
 //! LibreOffice as the independent calculator and printer: it recalculates the written
 //! workbook (forced by a throwaway profile, see TESTING-NOTES.md) and every formula must give
 //! the cached value we wrote; a planted wrong cached value proves the comparison can fail. The
-//! PDF export must print A3 landscape pages.
+//! PDF export must print A3 landscape pages; the template and a return workbook render.
 
 use crate::fixture::{root, sample, text, with_sample, Run};
 use serde_json::Value as Json;
@@ -366,4 +366,58 @@ fn libreoffice_agrees_on_edge_cases_of_every_rule_in_year_r2() {
     let result = compare(&edge, &lo.join("edge.xlsx"));
     assert!(result["formulas"].as_u64().unwrap() >= 100, "{result}");
     assert_eq!(result["mismatches"], Json::Array(vec![]), "{result:#}");
+}
+
+/// The template and a return workbook (protected, shaded, noted) render in LibreOffice: the
+/// PDF has pages and its first page becomes an image (pdftoppm).
+#[test]
+fn libreoffice_renders_the_template_and_a_return_workbook() {
+    let dir = with_sample();
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
+    Run::new(dir.path())
+        .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
+        .ok();
+    let ret = dir.path().join("out/返却/mine-r1_確認.xlsx");
+    let template = dir.path().join("r2.xlsx");
+    let pdf_dir = dir.path().join("pdf");
+    soffice(
+        &[&template, &ret],
+        "pdf",
+        &pdf_dir,
+        &dir.path().join("profile"),
+    );
+    for stem in ["r2", "mine-r1_確認"] {
+        let pdf = pdf_dir.join(format!("{stem}.pdf"));
+        let info = Command::new("pdfinfo")
+            .arg(&pdf)
+            .output()
+            .expect("pdfinfo runs");
+        let info = String::from_utf8_lossy(&info.stdout).into_owned();
+        let pages: u32 = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        assert!(pages >= 1, "{stem}: {info}");
+        let png = pdf_dir.join(stem);
+        let out = Command::new("pdftoppm")
+            .args(["-png", "-r", "30", "-f", "1", "-l", "1"])
+            .arg(&pdf)
+            .arg(&png)
+            .output()
+            .expect("pdftoppm runs (poppler-utils)");
+        assert!(out.status.success(), "{stem}: {:?}", text(&out));
+        let made: Vec<_> = std::fs::read_dir(&pdf_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                name.starts_with(&format!("{stem}-")) && name.ends_with(".png")
+            })
+            .collect();
+        assert_eq!(made.len(), 1, "{stem}: {made:?}");
+        assert!(std::fs::metadata(&made[0]).unwrap().len() > 1000, "{stem}");
+    }
 }

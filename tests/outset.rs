@@ -90,18 +90,16 @@ fn a_folder_where_an_output_goes_replaces_nothing() {
     let first = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
     assert_eq!(first.status.code(), Some(0));
     let out = dir.path().join("out");
-    // --split would write out/changes-mine-r1.csv, where a folder now stands.
-    std::fs::create_dir(out.join("changes-mine-r1.csv")).unwrap();
+    // A folder now stands where findings.json goes.
+    std::fs::remove_file(out.join("findings.json")).unwrap();
+    std::fs::create_dir(out.join("findings.json")).unwrap();
     let earlier = tree(&out);
 
-    let run = shinchoku(
-        dir.path(),
-        &["report", "mine-r1.xlsx", "--split", "--out", "out"],
-    );
+    let run = shinchoku(dir.path(), &["report", "mine-r1.xlsx", "--out", "out"]);
     let (_, stderr) = text(&run);
     assert_eq!(run.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("E034 出力ファイルの場所 out/changes-mine-r1.csv にフォルダーがあります"),
+        stderr.contains("E034 出力ファイルの場所 out/findings.json にフォルダーがあります"),
         "{stderr}"
     );
     assert!(
@@ -109,7 +107,7 @@ fn a_folder_where_an_output_goes_replaces_nothing() {
         "{stderr}"
     );
     assert_eq!(tree(&out), earlier, "every earlier output byte-identical");
-    assert!(out.join("changes-mine-r1.csv").is_dir());
+    assert!(out.join("findings.json").is_dir());
     assert!(!out.join("以前の出力").exists());
 
     // Without an earlier set: nothing at all appears.

@@ -1,6 +1,6 @@
 //! `shinchoku check`: the findings of the inputs on the terminal, as text or JSON.
 
-use super::{exit_code, file_names, new_findings, print};
+use super::{exit_code, file_names, new_findings, print, resubmission_lines};
 use crate::cli::Format;
 use crate::error::Result;
 use crate::render;
@@ -40,6 +40,7 @@ pub(super) fn run(
             for st in &statuses {
                 text.push_str(&format!("  {}\n", st.line(false)));
             }
+            text.push_str(&resubmission_lines(settings, &outcome.findings));
             print(&text)?;
         }
     }

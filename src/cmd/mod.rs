@@ -62,7 +62,8 @@ fn settings(common: &Common) -> Result<Settings> {
     Ok(
         Settings::load(common.layout.as_deref(), common.rules.as_deref())?
             .with_year(common.year)
-            .with_plan(common.plan.clone()),
+            .with_plan(common.plan.clone())
+            .with_prefer_newer(common.prefer_newer),
     )
 }
 
@@ -93,6 +94,26 @@ fn new_findings(findings: &[Finding], baseline: Option<&Path>) -> Result<Seen> {
             ..Seen::default()
         }),
     }
+}
+
+/// The resubmission rule, stated when `--prefer-newer` is in force: one line, then each
+/// item whose newer copy was used (W227), both files and saved times in its message.
+fn resubmission_lines(settings: &Settings, findings: &[Finding]) -> String {
+    if !settings.prefer_newer {
+        return String::new();
+    }
+    let used: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.code == crate::finding::Code::NewerCopyUsed)
+        .collect();
+    let mut text = format!(
+        "同じ項目№で内容の違う入力は、保存日時の新しい方を使いました（--prefer-newer）: {} 件\n",
+        used.len()
+    );
+    for f in used {
+        text.push_str(&format!("  W227 {}\n", f.message));
+    }
+    text
 }
 
 /// The inputs as findings name them.

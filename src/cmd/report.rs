@@ -2,7 +2,7 @@
 //! and `findings.json` in a folder, and a summary on the terminal: a status line per input
 //! file, the counts, and the errors themselves.
 
-use super::{exit_code, file_names, new_findings, print};
+use super::{exit_code, file_names, new_findings, print, resubmission_lines};
 use crate::correct::Correction;
 use crate::error::Result;
 use crate::finding::{Finding, Severity};
@@ -21,8 +21,8 @@ pub(super) struct Options {
     pub doc_no: Option<String>,
     /// `--baseline`.
     pub baseline: Option<PathBuf>,
-    /// `--split`: a change log per input (kept for scripts; the return workbooks are always
-    /// written).
+    /// `--split`: an alias kept for old command lines; the return workbooks, written on every
+    /// run, replace its per-input change logs. The summary says so.
     pub split: bool,
 }
 
@@ -86,11 +86,10 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     )?;
     set.write(outset::REVIEW, &review)?;
     drop(review);
-    logs(
-        &mut set,
-        inputs,
-        (&outcome.findings, &outcome.corrections),
-        options.split,
+    set.write(outset::CHANGES, &render::changes_csv(&outcome.corrections))?;
+    set.write(
+        outset::FINDINGS,
+        render::findings_json(&outcome.findings).as_bytes(),
     )?;
     let done = set.commit()?;
     let mut text = format!(
@@ -101,33 +100,19 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         text.push_str(&format!("  {}\n", st.line(true)));
     }
     text.push_str(&summary(&seen.kept, &outcome.corrections));
+    text.push_str(&resubmission_lines(settings, &outcome.findings));
     if options.baseline.is_some() {
         text.push_str(&format!("{}\n", seen.line()));
     }
     text.push_str(&errors(&seen.kept));
     text.push_str(&format!("表紙の日付: {date}（--date で変えられます）\n"));
     text.push_str(&written(&done));
+    if options.split {
+        text.push_str(SPLIT_ALIAS);
+    }
     print(&text)?;
     // Errors are never hidden by a baseline: the exit code agrees with the counts printed.
     Ok(exit_code(&seen.kept))
-}
-
-/// `changes.csv` and `findings.json`, and with `split` one change log per input.
-fn logs(
-    set: &mut OutputSet,
-    inputs: &[PathBuf],
-    (findings, corrections): (&[Finding], &[Correction]),
-    split: bool,
-) -> Result<()> {
-    set.write(outset::CHANGES, &render::changes_csv(corrections))?;
-    set.write(outset::FINDINGS, render::findings_json(findings).as_bytes())?;
-    if split {
-        for (input, name) in inputs.iter().zip(batch::split_names(inputs)) {
-            let mine = correct::of_file(&input.display().to_string(), corrections);
-            set.write(&name, &render::changes_csv(&mine))?;
-        }
-    }
-    Ok(())
 }
 
 /// The 出力 line (every file written) and, when an earlier set was kept aside, where it went.
@@ -165,6 +150,10 @@ fn returns(
             .cloned()
             .collect();
         let corrections = correct::of_file(&file, &outcome.corrections);
+        let comments: Vec<_> = (outcome.comments.iter())
+            .filter(|(at, _)| *at.file == *file)
+            .cloned()
+            .collect();
         let ret = write::Return {
             report: &report,
             findings: &findings,
@@ -174,6 +163,7 @@ fn returns(
                 .iter()
                 .find(|(f, _)| *f == file)
                 .map(|(_, r)| r),
+            comments: &comments,
         };
         let path = folder.join(&name);
         let xlsx = write::return_workbook(&ret, &settings.layout, outcome.year, &path)?;
@@ -230,6 +220,9 @@ fn errors(shown: &[Finding]) -> String {
     }
     text
 }
+
+/// What `--split` prints: its per-input change logs are replaced by the return workbooks.
+const SPLIT_ALIAS: &str = "  --split は互換のための別名です。課ごとの結果は 返却/ の確認ブックにあります（changes-<入力名>.csv は書き出しません）\n";
 
 /// How many errors the summary lists one by one.
 const ERRORS_LISTED: usize = 20;

@@ -38,9 +38,17 @@ pub(super) fn run(args: &TemplateArgs) -> Result<u8> {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     }
     write::write_atomic(&args.out, &xlsx)?;
+    // A blank workbook's slots are no items yet: counted as what they are.
+    let what = match &args.from {
+        Some(_) => format!("{} 項目", report.items().count()),
+        None => format!(
+            "空欄の様式: {} シート・各シート記入欄 {} 件",
+            report.sheets.len(),
+            template::BLANK_ITEMS
+        ),
+    };
     print(&format!(
-        "{year}年度の記入用ブック（{} 項目）を書き出しました: {}\n",
-        report.items().count(),
+        "{year}年度の記入用ブック（{what}）を書き出しました: {}\n",
         args.out.display()
     ))?;
     Ok(0)

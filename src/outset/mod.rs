@@ -24,7 +24,8 @@ pub const CHANGES: &str = "changes.csv";
 pub const FINDINGS: &str = "findings.json";
 
 /// Every member of the output set, named once. A run writes some or all of them; an earlier
-/// set is moved aside whole (with `changes-<stem>.csv` of `--split`, see [`is_member`]).
+/// set is moved aside whole (with the `changes-<stem>.csv` an earlier `--split` wrote, see
+/// [`is_member`]).
 pub const MEMBERS: [&str; 5] = [REPORT, REVIEW, RETURNS, CHANGES, FINDINGS];
 
 /// The folder inside the output folder that keeps earlier sets, one dated folder each.
@@ -37,7 +38,8 @@ pub const LOCK: &str = ".shinchoku.lock";
 const TMP_SUFFIX: &str = ".shinchoku-tmp";
 
 /// Whether `name` (a file or folder name inside an output folder) belongs to the output set:
-/// one of [`MEMBERS`], or a per-input change log `changes-<stem>.csv` written by `--split`.
+/// one of [`MEMBERS`], or a per-input change log `changes-<stem>.csv` written by `--split`
+/// before the return workbooks replaced it (an earlier set keeps its files together).
 pub fn is_member(name: &str) -> bool {
     MEMBERS.contains(&name) || (name.starts_with("changes-") && name.ends_with(".csv"))
 }
@@ -399,27 +401,13 @@ pub fn timestamp(t: SystemTime) -> String {
         .map(|d| d.as_secs())
         .unwrap_or_default();
     let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
+    let (y, m, d) = crate::saved::civil_from_days(days as i64);
     format!(
         "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
         rest / 3600,
         rest / 60 % 60,
         rest % 60
     )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]

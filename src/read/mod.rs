@@ -42,6 +42,8 @@ pub struct Input {
     /// The plan and earlier actuals the workbook was sent with (its 配布時の計画 sheet, written
     /// by `template --from`), for `drift`.
     pub reference: Option<Reference>,
+    /// When the file was saved (the workbook's own time, else the file's), for resubmissions.
+    pub saved: Option<crate::saved::Saved>,
 }
 
 /// True for an Excel lock file (`~$総務課.xlsx`), present while the original is open in Excel.
@@ -67,7 +69,8 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
             source: e,
         },
     };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    let size = meta.len();
     if size > crate::guard::MAX_FILE {
         return Err(Error::TooLarge {
             path: path.to_path_buf(),
@@ -96,6 +99,8 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
                 input.reference = Reference::from_rows(&own_rows(&grid, 12));
                 return;
             }
+            // A return workbook's list of findings: shinchoku's own, never the department's.
+            Some(OwnSheet::Findings) => return,
             None => {}
         }
         match parse_sheet(&file, &name, &grid, layout, &mut input) {
@@ -113,6 +118,7 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
             )),
         }
     })?;
+    input.saved = crate::saved::Saved::of(extras.modified.as_deref(), meta.modified().ok());
     extras_into(&mut input, extras);
     let long = crate::sheets::long_texts(&input.report);
     input.findings.extend(long);
@@ -131,7 +137,11 @@ fn extras_into(input: &mut Input, extras: crate::sheets::Extras) {
     let mut places = Vec::new();
     for (sheet, list) in extras.comments {
         let sheet: Arc<str> = sheet.into();
-        for (row, col, text) in list {
+        for (row, col, note) in list {
+            // shinchoku's own part of a return workbook's note is not the department's.
+            let Some(text) = crate::own::department_note(&note).map(str::to_string) else {
+                continue;
+            };
             places.push(format!("{}!{}", sheet, a1(row, col)));
             let at = CellRef {
                 file: file.clone(),

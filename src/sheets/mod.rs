@@ -110,6 +110,8 @@ pub struct Extras {
     pub structures: HashMap<String, SheetStructure>,
     /// The workbook's cell styles (number formats, fills).
     pub styles: Styles,
+    /// The text of `dcterms:modified` in `docProps/core.xml`: when the workbook was saved.
+    pub modified: Option<String>,
 }
 
 /// Comments, drawings, external hyperlinks and defined names of the zip `bytes` (already passed
@@ -133,6 +135,7 @@ pub fn scan(bytes: &[u8]) -> Extras {
         f.read_to_string(&mut s).ok()?;
         Some(s)
     };
+    extras.modified = part("docProps/core.xml").and_then(|xml| core_modified(&xml));
     let workbook = part("xl/workbook.xml").unwrap_or_default();
     extras.styles = Styles::parse(&part("xl/styles.xml").unwrap_or_default());
     let book_rels = rels(
@@ -333,6 +336,20 @@ pub fn resolve(base: &str, target: &str) -> String {
     parts.join("/")
 }
 
+/// The text of the `modified` element (`dcterms:modified`, whatever its prefix) of a core
+/// properties part.
+fn core_modified(xml: &str) -> Option<String> {
+    let open = xml
+        .match_indices('<')
+        .map(|(at, _)| &xml[at + 1..])
+        .find(|t| {
+            let name = t.split([' ', '>', '/']).next().unwrap_or("");
+            name.rsplit(':').next() == Some("modified") && !name.is_empty()
+        })?;
+    let body = &open[open.find('>')? + 1..];
+    Some(unescape(&body[..body.find('<')?]))
+}
+
 /// The comments of a comments part: (0-based row, col, text of all its runs).
 fn comments(xml: &str) -> Vec<(u32, u32, String)> {
     let mut out = Vec::new();
@@ -459,6 +476,13 @@ mod tests {
             "{text}"
         );
         assert!(zip.by_name("xl/workbook.xml").is_ok());
+    }
+
+    #[test]
+    fn the_saved_time_is_read_from_the_core_properties() {
+        let xml = r#"<cp:coreProperties xmlns:dcterms="http://purl.org/dc/terms/"><dc:creator>a</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">2019-01-01T00:00:00Z</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">2020-06-30T09:12:05Z</dcterms:modified></cp:coreProperties>"#;
+        assert_eq!(core_modified(xml).as_deref(), Some("2020-06-30T09:12:05Z"));
+        assert_eq!(core_modified("<cp:coreProperties/>"), None);
     }
 
     #[test]

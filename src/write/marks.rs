@@ -1,6 +1,8 @@
 //! The marks of a return workbook: every cell with a finding filled in Excel's 悪い (error) or
 //! どちらでもない (warning) colours, every corrected cell in 良い, each with a note (the code and
-//! the message, or 「旧」→「新」 and why); this year's input cells in Excel's 入力 colours.
+//! the message, or 「旧」→「新」 and why); the department's own cell comments back on their
+//! cells (in the same note, above shinchoku's part, which starts with [`crate::own::NOTE`]);
+//! this year's input cells in Excel's 入力 colours.
 
 use crate::correct::Correction;
 use crate::finding::{Finding, Severity};
@@ -18,12 +20,25 @@ pub(super) const INPUT: (u32, u32) = (0xFFCC99, 0x3F3F76);
 /// An input cell: file, sheet, 0-based row and column.
 type InputCell = (String, String, u32, u32);
 
-/// A cell's mark: its colours (the worst of its findings) and its note lines.
-#[derive(Debug)]
+/// A cell's mark: its colours (the worst of its findings; none for a comment alone), the
+/// department's comment and shinchoku's note lines.
+#[derive(Debug, Default)]
 struct Mark {
-    rank: u8,
-    colours: (u32, u32),
+    colours: Option<(u8, (u32, u32))>,
+    comment: Option<String>,
     lines: Vec<String>,
+}
+
+impl Mark {
+    /// The note: the department's comment, then shinchoku's lines under [`crate::own::NOTE`].
+    fn text(&self) -> String {
+        let mut parts: Vec<String> = self.comment.iter().cloned().collect();
+        if !self.lines.is_empty() {
+            parts.push(crate::own::NOTE.to_string());
+            parts.extend(self.lines.iter().cloned());
+        }
+        parts.join("\n")
+    }
 }
 
 /// The marks of one workbook, by the input cell the value was read from.
@@ -53,18 +68,23 @@ impl Marks {
         marks
     }
 
+    /// With the department's cell `comments` on their cells.
+    pub fn with_comments(mut self, comments: &[(CellRef, String)]) -> Marks {
+        for (at, text) in comments {
+            let key = (at.file.to_string(), at.sheet.to_string(), at.row, at.col);
+            self.0.entry(key).or_default().comment = Some(text.clone());
+        }
+        self
+    }
+
     fn add(&mut self, f: &Finding, rank: u8, colours: (u32, u32), line: String) {
         let (Some(sheet), Some((row, col))) = (&f.at.sheet, f.at.pos) else {
             return;
         };
         let key = (f.at.file.clone(), sheet.clone(), row, col);
-        let mark = self.0.entry(key).or_insert(Mark {
-            rank,
-            colours,
-            lines: Vec::new(),
-        });
-        if rank < mark.rank {
-            (mark.rank, mark.colours) = (rank, colours);
+        let mark = self.0.entry(key).or_default();
+        if mark.colours.is_none_or(|(r, _)| rank < r) {
+            mark.colours = Some((rank, colours));
         }
         if !mark.lines.contains(&line) {
             mark.lines.push(line);
@@ -79,8 +99,8 @@ impl Marks {
 
     /// `fmt` in the colours of the mark of `at`, unlocked so the department can fix it.
     pub(super) fn format<'f>(&self, at: Option<&CellRef>, fmt: &'f Format) -> Cow<'f, Format> {
-        match self.get(at) {
-            Some(m) => Cow::Owned(coloured(fmt, m.colours).set_unlocked()),
+        match self.get(at).and_then(|m| m.colours) {
+            Some((_, colours)) => Cow::Owned(coloured(fmt, colours).set_unlocked()),
             None => Cow::Borrowed(fmt),
         }
     }
@@ -94,7 +114,7 @@ impl Marks {
         at: Option<&CellRef>,
     ) -> Result<(), XlsxError> {
         if let Some(m) = self.get(at) {
-            let note = Note::new(m.lines.join("\n"))
+            let note = Note::new(m.text())
                 .set_author("shinchoku")
                 .add_author_prefix(false)
                 .set_width(360)
@@ -138,10 +158,45 @@ mod tests {
             col: 21,
         };
         let mark = marks.get(Some(&at)).unwrap();
-        assert_eq!(mark.colours, BAD);
+        assert_eq!(mark.colours, Some((0, BAD)));
         assert_eq!(mark.lines.len(), 2);
         assert!(mark.lines[1].starts_with("E104 "), "{:?}", mark.lines);
         let other = CellRef { row: 5, ..at };
         assert!(marks.get(Some(&other)).is_none());
+    }
+
+    #[test]
+    fn a_comment_and_a_finding_share_one_note_and_a_comment_alone_is_not_coloured() {
+        let at = CellRef {
+            file: "a.xlsx".into(),
+            sheet: "大分類1".into(),
+            row: 4,
+            col: 21,
+        };
+        let loc = Location {
+            file: "a.xlsx".into(),
+            sheet: Some("大分類1".into()),
+            pos: Some((4, 21)),
+            ..Location::default()
+        };
+        let alone = CellRef {
+            row: 9,
+            ..at.clone()
+        };
+        let comments = [
+            (at.clone(), "担当: 山田".to_string()),
+            (alone.clone(), "要確認".into()),
+        ];
+        let error = Finding::new(Code::UnknownGrade, loc, None, &["a"]);
+        let marks = Marks::new(&[error], &[]).with_comments(&comments);
+        let both = marks.get(Some(&at)).unwrap().text();
+        assert!(
+            both.starts_with("担当: 山田\n【確認結果】\nE104 評価「a」"),
+            "{both}"
+        );
+        assert_eq!(crate::own::department_note(&both), Some("担当: 山田"));
+        let fmt = Format::new();
+        assert!(matches!(marks.format(Some(&alone), &fmt), Cow::Borrowed(_)));
+        assert_eq!(marks.get(Some(&alone)).unwrap().text(), "要確認");
     }
 }

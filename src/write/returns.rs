@@ -1,8 +1,9 @@
 //! The return workbook of one department input (返却/<stem>_確認.xlsx, OUTPUTS.md): its items
-//! in the report layout with the recalculated figures, a cover line above each table, every
-//! finding's cell marked with a note, every corrected cell noted, protected like the template,
-//! and a 指摘一覧 sheet linking each finding to its cell. It reads back as a submission: the
-//! cover line and the 指摘一覧 sheet are registered in [`crate::own`].
+//! in the report layout with the recalculated figures and the department's own cell comments,
+//! a cover line above each table, every finding's cell marked with a note, every corrected
+//! cell noted, protected like the template, and a 指摘一覧 sheet linking each finding to its
+//! cell. It reads back as a submission: the cover line, the 指摘一覧 sheet and shinchoku's part
+//! of each note are registered in [`crate::own`].
 
 use super::formats::Formats;
 use super::marks::{coloured, Marks, BAD, NEUTRAL};
@@ -14,7 +15,7 @@ use crate::correct::Correction;
 use crate::error::Result;
 use crate::finding::{self, Finding, Severity};
 use crate::layout::Layout;
-use crate::model::{a1, Report, Year};
+use crate::model::{a1, CellRef, Report, Year};
 use crate::reference::Reference;
 use rust_xlsxwriter::{Color, Format, FormatBorder, FormatUnderline, Url, Workbook, XlsxError};
 use std::path::Path;
@@ -32,6 +33,8 @@ pub struct Return<'a> {
     /// The plan and earlier actuals the input was sent with, carried on so the next return is
     /// compared with them too.
     pub reference: Option<&'a Reference>,
+    /// The department's own cell comments, each with its input cell: back on their cells.
+    pub comments: &'a [(CellRef, String)],
 }
 
 /// Builds a return workbook in memory.
@@ -50,7 +53,7 @@ pub fn return_workbook(
         year,
         kind: Kind::Return,
         placed: Placed::default(),
-        marks: Marks::new(ret.findings, ret.corrections),
+        marks: Marks::new(ret.findings, ret.corrections).with_comments(ret.comments),
         cover: Some(cover(ret.findings)),
     };
     let extra = |wb: &mut Workbook| {

@@ -1,12 +1,16 @@
 //! Department batches: the reports of several input files → one merged [`Report`] in item
 //! order, with the findings the merge makes (an item in two files with different values, a
-//! file that adds nothing, a plan item missing from every input); the per-input file names of
-//! `--split`; and the progress bar shown while a batch is read.
+//! file that adds nothing, a plan item missing from every input); the per-input names of the
+//! return workbooks; and the progress bar shown while a batch is read.
 
-use crate::compare::{compare_items, heading_text};
+mod resubmit;
+
+use self::resubmit::{conflict, Newer};
+use crate::compare::heading_text;
 use crate::finding::{Code, Finding, Location};
 use crate::layout::Layout;
 use crate::model::{Item, Report, Section, Sheet};
+use crate::saved::Saved;
 use crate::value::squash;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::{HashMap, HashSet};
@@ -41,41 +45,86 @@ fn first_no(items: &[Item]) -> u32 {
         .unwrap_or(u32::MAX)
 }
 
-/// Merges the reports of the inputs (file name, report) into one: sheets by name, 小分類 by
-/// heading, items by №. An item № already taken by another file is dropped: silently when its
-/// cells are the same, with an error naming both places when they differ. A file from which
+/// One input of a merge: the file as given, its report and when it was saved.
+#[derive(Debug)]
+pub struct Part {
+    /// The file as given.
+    pub file: String,
+    /// Its report.
+    pub report: Report,
+    /// When it was saved (for resubmissions).
+    pub saved: Option<Saved>,
+}
+
+/// A merge: the merged report, its findings, and the copies left out by `--prefer-newer`
+/// (file, item №), whose reading findings no longer apply.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// The merged report.
+    pub report: Report,
+    /// E108, W214, W227.
+    pub findings: Vec<Finding>,
+    /// The older copies of conflicting items, left out by `--prefer-newer`.
+    pub dropped: Vec<(String, u32)>,
+}
+
+/// Merges the inputs into one report: sheets by name, 小分類 by heading, items by №. An item
+/// № already taken by another file is dropped silently when its cells are the same. When they
+/// differ it is an error naming both files and saved times (E108; the later input is not
+/// used) unless `prefer_newer`: then the copy saved later is used wherever it came in the
+/// argument order, with a warning naming both (W227); equal times stay E108. A file from which
 /// nothing was taken gets a warning. With more than one input, items, 小分類 and sheets are put
 /// in item order; a single input keeps its own order.
-pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
+pub fn merge(parts: Vec<Part>, prefer_newer: bool) -> Merged {
     let several = parts.len() > 1;
-    let mut merged = Report::default();
-    let mut findings = Vec::new();
+    let mut m = Merged::default();
+    let saved: HashMap<String, Option<Saved>> =
+        parts.iter().map(|p| (p.file.clone(), p.saved)).collect();
     // item № → (file, sheet index, section index, item index) of the copy kept.
     let mut taken: HashMap<u32, Taken> = HashMap::new();
-    for (file, report) in parts {
+    for Part { file, report, .. } in parts {
         let mut added = 0usize;
         for sheet in report.sheets {
-            let si = sheet_slot(&mut merged, &sheet);
+            let si = sheet_slot(&mut m.report, &sheet);
             for section in sheet.sections {
-                let ci = section_slot(&mut merged.sheets[si], &section);
+                let ci = section_slot(&mut m.report.sheets[si], &section);
                 for item in section.items {
                     if let Some(n) = item.number() {
-                        if let Some(first) = taken.get(&n).filter(|t| t.0 != file) {
-                            findings.extend(conflict(&merged, first, (&file, &item), &sheet.name));
+                        if let Some(first) = taken.get(&n).filter(|t| t.0 != file).cloned() {
+                            let times = (&saved[&first.0], &saved[&file]);
+                            let second = (file.as_str(), &item);
+                            let Some(c) = conflict(&m.report, &first, second, &sheet.name, times)
+                            else {
+                                continue;
+                            };
+                            if !prefer_newer || c.newer == Newer::Same {
+                                m.findings.push(c.error());
+                                continue;
+                            }
+                            m.findings.push(c.warning());
+                            if c.newer == Newer::First {
+                                m.dropped.push((file.clone(), n));
+                                continue;
+                            }
+                            m.dropped.push((first.0.clone(), n));
+                            let (_, fs, fc, fi) = first;
+                            m.report.sheets[fs].sections[fc].items[fi] = item;
+                            taken.insert(n, (file.clone(), fs, fc, fi));
+                            added += 1;
                             continue;
                         }
-                        let items = &merged.sheets[si].sections[ci].items;
+                        let items = &m.report.sheets[si].sections[ci].items;
                         taken
                             .entry(n)
                             .or_insert((file.clone(), si, ci, items.len()));
                     }
-                    merged.sheets[si].sections[ci].items.push(item);
+                    m.report.sheets[si].sections[ci].items.push(item);
                     added += 1;
                 }
             }
         }
         if added == 0 {
-            findings.push(Finding::new(
+            m.findings.push(Finding::new(
                 Code::FileAddsNothing,
                 Location {
                     file: file.clone(),
@@ -87,9 +136,9 @@ pub fn merge(parts: Vec<(String, Report)>) -> (Report, Vec<Finding>) {
         }
     }
     if several {
-        put_in_item_order(&mut merged);
+        put_in_item_order(&mut m.report);
     }
-    (merged, findings)
+    m
 }
 
 /// Puts every 小分類 on the sheet of its 大分類 in the layout (found by the input sheet's name
@@ -182,7 +231,7 @@ pub fn into_layout_sheets(report: &mut Report, layout: &Layout, plan: Option<&Re
 }
 
 /// Where the kept copy of an item № is: file, sheet, section and item index in the merge.
-type Taken = (String, usize, usize, usize);
+pub(super) type Taken = (String, usize, usize, usize);
 
 /// The index of `sheet`'s namesake in `merged` (added, without sections, if new); its
 /// heading, date and number are filled from `sheet` where still blank.
@@ -230,34 +279,6 @@ fn section_slot(sheet: &mut Sheet, section: &Section) -> usize {
     }
 }
 
-/// E108 when a second copy of an item (from another file) differs from the kept one: both
-/// places and the first differing field. None for an identical copy.
-fn conflict(
-    merged: &Report,
-    first: &Taken,
-    (file, item): (&str, &Item),
-    sheet: &str,
-) -> Option<Finding> {
-    let (first_file, fs, fc, fi) = first;
-    let kept = &merged.sheets[*fs].sections[*fc].items[*fi];
-    let diffs = compare_items(kept, item, sheet);
-    let d = diffs.first()?;
-    let n = item.number()?.to_string();
-    Some(Finding::new(
-        Code::ConflictingItem,
-        item_location(file, item),
-        Some(n.clone()),
-        &[
-            &n,
-            &place(first_file, kept),
-            &place(file, item),
-            &d.field,
-            &d.old,
-            &d.new,
-        ],
-    ))
-}
-
 /// Items, 小分類 and sheets sorted by item № (a batch of department files).
 fn put_in_item_order(merged: &mut Report) {
     for sheet in &mut merged.sheets {
@@ -294,12 +315,6 @@ pub fn missing_from_plan(plan: &Report, plan_file: &str, merged: &Report) -> Vec
             })
         })
         .collect()
-}
-
-/// The `--split` file names of the inputs: `changes-<input file stem>.csv`, with `-2`, `-3` …
-/// added when two inputs share a stem (a/総務課.xlsx and b/総務課.xlsx).
-pub fn split_names(inputs: &[PathBuf]) -> Vec<String> {
-    names_by_stem(inputs, |stem| format!("changes-{stem}"), "csv")
 }
 
 /// The return workbook names of the inputs (in `返却/`): `<input file stem>_確認.xlsx`, with
@@ -400,30 +415,79 @@ mod tests {
         }
     }
 
+    /// The merge parts of (file, report, saved seconds from the workbook).
+    fn parts(list: Vec<(&str, Report, Option<i64>)>) -> Vec<Part> {
+        list.into_iter()
+            .map(|(file, report, secs)| Part {
+                file: file.into(),
+                report,
+                saved: secs.map(|secs| Saved {
+                    secs,
+                    source: crate::saved::Source::Workbook,
+                }),
+            })
+            .collect()
+    }
+
     #[test]
     fn merge_puts_items_in_number_order_and_drops_identical_duplicates() {
         let a = report(vec![item("a.xlsx", 3, "三", 4), item("a.xlsx", 1, "一", 6)]);
         let b = report(vec![item("b.xlsx", 2, "二", 4), item("b.xlsx", 3, "三", 9)]);
-        let (m, findings) = merge(vec![("a.xlsx".into(), a), ("b.xlsx".into(), b)]);
-        let numbers: Vec<_> = m.items().filter_map(|(_, i)| i.number()).collect();
+        let m = merge(parts(vec![("a.xlsx", a, None), ("b.xlsx", b, None)]), false);
+        let numbers: Vec<_> = m.report.items().filter_map(|(_, i)| i.number()).collect();
         assert_eq!(numbers, [1, 2, 3]);
-        assert!(findings.is_empty(), "{findings:?}");
+        assert!(m.findings.is_empty(), "{:?}", m.findings);
     }
 
     #[test]
-    fn conflicting_duplicate_names_both_places_and_the_difference() {
+    fn conflicting_duplicate_names_both_places_times_and_the_difference() {
         let a = report(vec![item("a.xlsx", 3, "三", 4)]);
         let b = report(vec![item("b.xlsx", 3, "参", 9)]);
-        let (m, findings) = merge(vec![("a.xlsx".into(), a), ("b.xlsx".into(), b)]);
-        assert_eq!(m.items().count(), 1);
-        let codes: Vec<_> = findings.iter().map(|f| f.code.as_str()).collect();
+        let m = merge(
+            parts(vec![("a.xlsx", a, Some(86_400)), ("b.xlsx", b, None)]),
+            false,
+        );
+        assert_eq!(m.report.items().count(), 1);
+        let codes: Vec<_> = m.findings.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["E108", "W214"]);
         assert_eq!(
-            findings[0].message,
-            "項目№3が a.xlsx 大分類1!A5 と b.xlsx 大分類1!A10 の両方にあり、内容が異なります\
-             （実施計画: 「三」と「参」）。後者は使いませんでした"
+            m.findings[0].message,
+            "項目№3が a.xlsx 大分類1!A5（1970-01-02 00:00:00 UTC・ブックの保存日時）と \
+             b.xlsx 大分類1!A10（保存日時不明）の両方にあり、内容が異なります\
+             （実施計画: 「三」と「参」）。後者は使いませんでした。\
+             保存日時が同じため、--prefer-newer でも選べません"
         );
-        assert_eq!(findings[0].at.a1().as_deref(), Some("A10"));
+        assert_eq!(m.findings[0].at.a1().as_deref(), Some("A10"));
+        assert!(m.dropped.is_empty());
+    }
+
+    #[test]
+    fn prefer_newer_keeps_the_copy_saved_later_in_either_order() {
+        let old = || report(vec![item("old.xlsx", 3, "古", 4)]);
+        let new = || report(vec![item("new.xlsx", 3, "新", 9)]);
+        for list in [
+            vec![
+                ("old.xlsx", old(), Some(100)),
+                ("new.xlsx", new(), Some(200)),
+            ],
+            vec![
+                ("new.xlsx", new(), Some(200)),
+                ("old.xlsx", old(), Some(100)),
+            ],
+        ] {
+            let m = merge(parts(list), true);
+            let names: Vec<_> = m.report.items().map(|(_, i)| i.name.as_str()).collect();
+            assert_eq!(names, ["新"]);
+            let w227 = m.findings.iter().find(|f| f.code == Code::NewerCopyUsed);
+            let w227 = w227.expect("W227");
+            assert!(w227
+                .message
+                .ends_with("保存日時の新しい new.xlsx の項目を使いました"));
+            assert_eq!(m.dropped, [("old.xlsx".to_string(), 3)]);
+        }
+        let equal = vec![("old.xlsx", old(), Some(1)), ("new.xlsx", new(), Some(1))];
+        let m = merge(parts(equal), true);
+        assert_eq!(m.findings[0].code, Code::ConflictingItem);
     }
 
     #[test]
@@ -443,15 +507,11 @@ mod tests {
     }
 
     #[test]
-    fn split_names_use_the_input_stem_and_never_collide() {
+    fn return_names_use_the_input_stem_and_never_collide() {
         let inputs = ["dir/総務課.xlsx", "財政課.xlsx", "other/総務課.xlsx"].map(PathBuf::from);
         assert_eq!(
-            split_names(&inputs),
-            [
-                "changes-総務課.csv",
-                "changes-財政課.csv",
-                "changes-総務課-2.csv"
-            ]
+            return_names(&inputs),
+            ["総務課_確認.xlsx", "財政課_確認.xlsx", "総務課_確認-2.xlsx"]
         );
     }
 
@@ -463,7 +523,11 @@ mod tests {
     #[test]
     fn file_that_adds_nothing_is_named() {
         let a = report(vec![item("a.xlsx", 1, "一", 4)]);
-        let (_, findings) = merge(vec![("a.xlsx".into(), a.clone()), ("b.xlsx".into(), a)]);
+        let m = merge(
+            parts(vec![("a.xlsx", a.clone(), None), ("b.xlsx", a, None)]),
+            false,
+        );
+        let findings = m.findings;
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].at.file, "b.xlsx");
         assert_eq!(
