@@ -28,12 +28,12 @@ pub(super) struct Block {
 
 impl Block {
     /// A heading (with its table header): kept with the block after it.
-    pub fn heading(row: u32, height: f64, starts_page: bool) -> Block {
+    pub fn heading(row: u32, height: f64) -> Block {
         Block {
             row,
             height,
             keep_with_next: true,
-            starts_page,
+            starts_page: false,
         }
     }
 
@@ -84,14 +84,29 @@ pub(super) fn scale_and_capacity(layout: &Layout, hidden: &[u16]) -> (u16, f64) 
 
 /// The rows that start a new page. `capacity` is the height of one page; `repeated` the
 /// height of the header rows printed again at the top of every page after the first.
-/// A block that starts a page (a break carried from the input) starts one; between those,
+/// A block that starts a page (a break carried from the input) starts one, with the headings
+/// before it; between those,
 /// breaks are added only where the blocks do not fit one page (see [`fill`]).
 pub(super) fn plan(blocks: &[Block], capacity: f64, repeated: f64) -> Vec<u32> {
+    // A page that starts with a block starts with the headings kept with it; none at the top
+    // of the sheet's first page.
+    let mut starts: Vec<usize> = Vec::new();
+    for i in (0..blocks.len()).filter(|&i| blocks[i].starts_page) {
+        let mut j = i;
+        while j > 0 && blocks[j - 1].keep_with_next {
+            j -= 1;
+        }
+        if j > 0 && starts.last() != Some(&j) {
+            starts.push(j);
+        }
+    }
     let mut breaks = Vec::new();
     let mut start = 0;
     while start < blocks.len() {
-        let end = (start + 1..blocks.len())
-            .find(|&i| blocks[i].starts_page)
+        let end = starts
+            .iter()
+            .copied()
+            .find(|&i| i > start)
             .unwrap_or(blocks.len());
         // Every page but the sheet's first prints the repeated header rows at its top.
         let first = if start == 0 {
@@ -211,7 +226,7 @@ mod tests {
     }
 
     fn heading(row: u32, height: f64) -> Block {
-        Block::heading(row, height, false)
+        Block::heading(row, height)
     }
 
     #[test]
@@ -252,9 +267,18 @@ mod tests {
         assert_eq!(plan(&blocks, 90.0, 0.0), vec![3, 5]);
         // The last carried page (5 items + the repeated 20) does not fit 60: split, evened out.
         assert_eq!(plan(&blocks, 60.0, 20.0), vec![3, 5, 8]);
-        // A heading with a carried break moves its item with it.
-        let blocks = [item(0, 10.0), Block::heading(1, 5.0, true), item(3, 10.0)];
-        assert_eq!(plan(&blocks, 100.0, 0.0), vec![1]);
+        // An item with a carried break takes its headings with it; at the top of the sheet,
+        // headings and all, it adds no page.
+        let blocks = [
+            heading(0, 5.0),
+            item(1, 10.0),
+            heading(2, 5.0),
+            heading(3, 5.0),
+            Block::item(5, 10.0, true),
+        ];
+        assert_eq!(plan(&blocks, 100.0, 0.0), vec![2]);
+        let blocks = [heading(0, 5.0), heading(1, 5.0), Block::item(3, 10.0, true)];
+        assert_eq!(plan(&blocks, 100.0, 0.0), Vec::<u32>::new());
     }
 
     #[test]

@@ -96,7 +96,7 @@ impl<'a> SheetWriter<'a> {
         }
         let section_layout = layout.section_for(&sheet.name, sheet.heading.as_str());
         let heading = self.top_row(index, sheet, options)?;
-        let mut blocks = vec![Block::heading(0, heading_height(layout, 1), false)];
+        let mut blocks = vec![Block::heading(0, heading_height(layout, 1))];
         let mut row: u32 = 1;
         let mut first_header = None;
         let mut item_rows = Vec::new();
@@ -105,18 +105,16 @@ impl<'a> SheetWriter<'a> {
             let top = row;
             let lines = self.section_heading(&mut row, ci, heading.as_deref(), section)?;
             let header = self.header(row)?;
-            // A page break goes before the heading, never before the blank row above it; a
-            // break carried before the table's first item goes there too.
+            // A page break goes before the heading, never before the blank row above it.
             blocks.push(Block::heading(
                 if ci > 0 { top + 1 } else { top },
                 f64::from(row - top - u32::from(lines > 0)) * line_height(layout)
                     + heading_height(layout, lines)
                     + header,
-                section.items.first().is_some_and(|i| i.page_break),
             ));
             first_header.get_or_insert((row, header));
             row += 2;
-            for (ii, item) in section.items.iter().enumerate() {
+            for item in &section.items {
                 any_middle_years |= item.indicators.iter().any(|ind| {
                     (1..4).any(|y| {
                         !ind.targets[y].value.is_absent() || !ind.actuals[y].value.is_absent()
@@ -124,7 +122,8 @@ impl<'a> SheetWriter<'a> {
                 });
                 item_rows.push(row);
                 let (next, height) = self.item(row, item)?;
-                blocks.push(Block::item(row, height, ii > 0 && item.page_break));
+                // A break carried from the input starts a page with this item (and its headings).
+                blocks.push(Block::item(row, height, item.page_break));
                 row = next;
             }
         }
