@@ -27,6 +27,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SEED = REPO.parent / "shared" / "seed" / "decoded.json"
@@ -316,6 +317,7 @@ def build(items):
             put(ws, "X1", "資料２", align=Alignment(horizontal="right"))
         row = 2
         layout[ws.title] = []
+        page = sheet_items[0]["page"]
         for sno in sorted({it["shoubunrui_no"] for it in sheet_items}):
             group = [it for it in sheet_items if it["shoubunrui_no"] == sno]
             if row > 2:
@@ -325,6 +327,11 @@ def build(items):
             write_header(ws, row + 1)
             row += 3
             for item in group:
+                if item["page"] != page:
+                    # The seed's manual break: before the item, or before its 小分類 heading.
+                    page = item["page"]
+                    top = heading_row if item is group[0] else row
+                    ws.row_breaks.append(Break(id=top - 1))
                 row += write_item(ws, row, item, exact_effects)
             layout[ws.title].append((heading_row, heading_row + 1, group[0]["no"], group[-1]["no"], row - 1))
 

@@ -104,6 +104,7 @@ registry! {
     SheetNotWorksheet = "W235", Warning, "{0}のシートは読み飛ばしました。このシートは報告書に入っていません";
     HiddenSheetSkipped = "W236", Warning, "{0}のシートは公開する報告書に表示しないため読み飛ばしました。このシートの内容は報告書に入っていません";
     TextTooLong = "W237", Warning, "{0}の文章が{1}文字あり、Excelの1つのセルに入る32,767文字を超えています。報告書のセルには全文が入りません";
+    BreakInsideItem = "W243", Warning, "{0}行目の上の改ページが項目の途中にあります。この改ページは使わず、報告書の改ページは項目の間に置きます";
     PlanTextChanged = "W250", Warning, "{0}が計画（{1}）の「{2}」から「{3}」に変わっています";
     PlanItemAdded = "W251", Warning, "項目№{0}は計画（{1}）にありません";
     PlanRowsChanged = "W252", Warning, "{0}の行数が計画（{1}）の {2} 行から {3} 行に変わっています";
@@ -122,6 +123,7 @@ registry! {
     SwappedRows = "I309", Info, "区分の表示どおり、{0}行目を目標、{1}行目を実績として読みました（実績行が目標行より上にあります）";
     LockFileSkipped = "I320", Info, "Excelの一時ファイル（~$で始まる名前）を読み飛ばしました。元のブックがExcelで開かれている可能性があります";
     SettledWithoutActual = "I310", Info, "{0}の実績が入力されていません（達成状況が「{1}」のため確認のみ）";
+    BreakAfterItems = "I335", Info, "{0}行目の上の改ページは最後の項目より後にあるため、報告書には使いません";
     CommentsRead = "I325", Info, "セルのコメント{0}件（{1}）を読み取りました。公開する報告書には載りません";
     ExtraNotInReport = "I326", Info, "このブックの{0}（{1}）は報告書に入っていません";
 }

@@ -267,6 +267,9 @@ pub struct Item {
     pub plan: TextField,
     /// First cell of the block (for locating the item).
     pub at: Option<CellRef>,
+    /// A page starts with this item (and with its 小分類 heading when it is the first of its
+    /// table): the office's manual page break before its block, carried into the report.
+    pub page_break: bool,
 }
 
 impl Item {

@@ -121,6 +121,34 @@ fn report_on_its_own_output_changes_nothing() {
     assert_eq!(texts(&sample), texts(&a));
     assert_eq!(texts(&a), texts(&b));
     assert!(texts(&a).iter().any(|t| t.contains('\n')));
+    // The pages too: the breaks the report carried (the sample's, before №35 and №46) and
+    // wrote are read back as the report's own and written again where they were.
+    let breaks_a = row_breaks(&dir.path().join("a/report.xlsx"));
+    assert!(
+        breaks_a.iter().any(|b| b.contains(r#"<brk id="26""#)),
+        "{breaks_a:?}"
+    );
+    assert_eq!(breaks_a, row_breaks(&dir.path().join("b/report.xlsx")));
+}
+
+/// The `<rowBreaks>` element of each worksheet part of the workbook at `path` ("" for none).
+fn row_breaks(path: &Path) -> Vec<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        if !part.name().unwrap().starts_with("xl/worksheets/sheet") {
+            continue;
+        }
+        let mut xml = String::new();
+        part.read_to_string(&mut xml).unwrap();
+        let breaks = xml
+            .find("<rowBreaks")
+            .and_then(|at| Some(&xml[at..at + xml[at..].find("</rowBreaks>")?]));
+        out.push(breaks.unwrap_or("").to_string());
+    }
+    out
 }
 
 #[test]

@@ -430,3 +430,90 @@ fn csv_pdf_and_ods_are_named_with_what_to_do() {
         );
     }
 }
+
+/// Items №54 and №55 in one table of 大分類3 (header rows 3–4, №54 in rows 5–8, №55 in rows
+/// 9–10) with the manual row breaks `ids` (Excel's `<brk id>`: the last row before the break).
+fn with_breaks(ids: &[u32]) -> Vec<u8> {
+    let bytes = workbook_bytes(&small_report(&[54, 55]));
+    repack(&bytes, None, &|name, data| {
+        let xml = String::from_utf8(data).unwrap();
+        if name != SHEET {
+            return xml.into_bytes();
+        }
+        assert!(!xml.contains("<rowBreaks"), "two items fit one page");
+        let brks: String = ids
+            .iter()
+            .map(|i| format!(r#"<brk id="{i}" max="16383" man="1"/>"#))
+            .collect();
+        let n = ids.len();
+        let breaks = format!(r#"<rowBreaks count="{n}" manualBreakCount="{n}">{brks}</rowBreaks>"#);
+        xml.replacen("</worksheet>", &format!("{breaks}</worksheet>"), 1)
+            .into_bytes()
+    })
+}
+
+/// The outcome of reading `bytes`: the items' (№, first row 1-based, page break) and findings.
+fn read_breaks(bytes: &[u8]) -> (Vec<(u32, u32, bool)>, shinchoku::Outcome) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("small.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let outcome = shinchoku::process(&[path], &defaults()).expect("the small workbook reads");
+    let items = outcome
+        .output
+        .items()
+        .map(|(_, i)| {
+            let row = i.at.as_ref().unwrap().row + 1;
+            (i.number().unwrap(), row, i.page_break)
+        })
+        .collect();
+    (items, outcome)
+}
+
+#[test]
+fn w243_break_inside_item() {
+    // A page would start at row 7, inside №54's rows 5–8: named, not carried.
+    let (items, outcome) = read_breaks(&with_breaks(&[6]));
+    assert_eq!(items, [(54, 5, false), (55, 9, false)]);
+    let f = one(
+        &outcome.findings,
+        Code::BreakInsideItem,
+        "A7",
+        "7行目の上の改ページが項目の途中にあります。この改ページは使わず、報告書の改ページは項目の間に置きます",
+    );
+    assert_eq!(f.at.item, Some(54));
+    assert!(!outcome
+        .findings
+        .iter()
+        .any(|f| f.code == Code::BreakAfterItems));
+}
+
+#[test]
+fn i335_break_after_items() {
+    let (items, outcome) = read_breaks(&with_breaks(&[20]));
+    assert_eq!(items, [(54, 5, false), (55, 9, false)]);
+    one(
+        &outcome.findings,
+        Code::BreakAfterItems,
+        "A21",
+        "21行目の上の改ページは最後の項目より後にあるため、報告書には使いません",
+    );
+}
+
+#[test]
+fn breaks_between_items_and_above_a_heading_are_carried_into_the_report() {
+    // A page starting at the 小分類 heading (row 2) puts it with №54; one at row 9 starts №55.
+    let (items, outcome) = read_breaks(&with_breaks(&[1, 8]));
+    assert_eq!(items, [(54, 5, true), (55, 9, true)]);
+    assert!(
+        outcome
+            .findings
+            .iter()
+            .all(|f| !matches!(f.code, Code::BreakInsideItem | Code::BreakAfterItems)),
+        "{:#?}",
+        outcome.findings
+    );
+    // Written again, the report keeps the break before №55 (the sheet's first page needs none).
+    let again = workbook_bytes(&outcome.output);
+    let (items, _) = read_breaks(&again);
+    assert_eq!(items, [(54, 5, false), (55, 9, true)]);
+}

@@ -22,12 +22,14 @@ pub(super) struct Table<'a> {
     pub(super) labels: &'a Labels,
 }
 
-/// Splits the rows of one table into item blocks and notes, and reads each block.
+/// Splits the rows of one table into item blocks and notes, and reads each block; each
+/// block's first and last row (its merge's end included) goes to `extents`, one per item.
 pub(super) fn parse_items(
     table: &Table<'_>,
     rows: &[u32],
     input: &mut Input,
     notes: &mut BTreeSet<u32>,
+    extents: &mut Vec<(u32, u32)>,
 ) -> Vec<Item> {
     let Table {
         grid,
@@ -103,6 +105,7 @@ pub(super) fn parse_items(
             block.push(r);
         }
         in_block.extend(block.iter().copied());
+        extents.push((s, merged.unwrap_or(s).max(block[block.len() - 1])));
         items.push(parse_item(
             grid, cols, &block, at, text_field, labels, input,
         ));

@@ -5,8 +5,9 @@ use super::headers::{find_headers, Columns};
 use super::items::{ledger, parse_items, Table};
 use super::labels::{norm, Labels};
 use super::Input;
+use crate::finding::{Code, Finding, Location};
 use crate::layout::Layout;
-use crate::model::{CellRef, Found, Section, Sheet, TextField};
+use crate::model::{CellRef, Found, Item, Section, Sheet, TextField};
 use crate::value::{parse_text, squash, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -151,6 +152,7 @@ pub(super) fn parse_sheet(
         ));
     }
     let mut notes: BTreeSet<u32> = BTreeSet::new();
+    let mut extents: Vec<(u32, u32)> = Vec::new();
     let mut col_groups: Vec<(u32, u32, Columns)> = Vec::new();
     for (region, heading) in &regions {
         let cols = &region.cols;
@@ -208,6 +210,7 @@ pub(super) fn parse_sheet(
                         &rows,
                         input,
                         &mut notes,
+                        &mut extents,
                     );
                     section.items = items;
                     sheet.sections.push(std::mem::take(&mut section));
@@ -229,9 +232,11 @@ pub(super) fn parse_sheet(
             &rows,
             input,
             &mut notes,
+            &mut extents,
         );
         sheet.sections.push(section);
     }
+    carry_breaks(grid, &mut sheet, &extents, input, &at);
     // Above the first table is furniture, unless a table the reader skipped (E106) stands
     // there: its rows are a department's content.
     let furniture_end = failed.first().map_or(first.upper, |f| first.upper.min(*f));
@@ -244,6 +249,44 @@ pub(super) fn parse_sheet(
         input,
     );
     Some(sheet)
+}
+
+/// The office's manual page breaks onto the items they put at the top of a page: a break
+/// between two items, or above a 小分類 heading (its 大分類 line, its header), marks the item
+/// after it. A break inside an item block is named (W243), one after the last item too (I335);
+/// neither is carried. `extents` holds each item's first and last row, in item order.
+fn carry_breaks(
+    grid: &Grid,
+    sheet: &mut Sheet,
+    extents: &[(u32, u32)],
+    input: &mut Input,
+    at: &dyn Fn(u32, u32) -> CellRef,
+) {
+    let mut items: Vec<&mut Item> = sheet
+        .sections
+        .iter_mut()
+        .flat_map(|s| s.items.iter_mut())
+        .collect();
+    for &b in &grid.structure.row_breaks {
+        let inside = extents.iter().position(|&(s, l)| s < b && b <= l);
+        let next = extents.iter().position(|&(s, _)| s >= b);
+        let (code, item) = match (inside, next) {
+            (Some(i), _) => (Code::BreakInsideItem, Some(i)),
+            (None, Some(i)) => {
+                items[i].page_break = true;
+                continue;
+            }
+            (None, None) => (Code::BreakAfterItems, None),
+        };
+        let col = item.and_then(|i| items[i].at.as_ref()).map_or(0, |c| c.col);
+        let no = item.and_then(|i| items[i].number());
+        input.findings.push(Finding::new(
+            code,
+            Location::cell(&at(b, col), no, None),
+            None,
+            &[&(b + 1).to_string()],
+        ));
+    }
 }
 
 #[cfg(test)]

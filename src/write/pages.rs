@@ -22,6 +22,30 @@ pub(super) struct Block {
     pub height: f64,
     /// A heading: it stays on the page of the block after it.
     pub keep_with_next: bool,
+    /// A page starts here (a break carried from the input, before a heading or an item).
+    pub starts_page: bool,
+}
+
+impl Block {
+    /// A heading (with its table header): kept with the block after it.
+    pub fn heading(row: u32, height: f64) -> Block {
+        Block {
+            row,
+            height,
+            keep_with_next: true,
+            starts_page: false,
+        }
+    }
+
+    /// An item block.
+    pub fn item(row: u32, height: f64, starts_page: bool) -> Block {
+        Block {
+            row,
+            height,
+            keep_with_next: false,
+            starts_page,
+        }
+    }
 }
 
 /// The paper (width, height) in points, landscape, for the paper codes the layout may name.
@@ -60,28 +84,67 @@ pub(super) fn scale_and_capacity(layout: &Layout, hidden: &[u16]) -> (u16, f64) 
 
 /// The rows that start a new page. `capacity` is the height of one page; `repeated` the
 /// height of the header rows printed again at the top of every page after the first.
-/// A heading never ends a page, an item block is never split (one taller than a page gets a
-/// page of its own). The sheet takes as few pages as the blocks allow, and they are evened
-/// out: each page is filled up to the lowest height at which that many pages still suffice,
-/// so no last page is left holding one item.
+/// A block that starts a page (a break carried from the input) starts one, with the headings
+/// before it; between those,
+/// breaks are added only where the blocks do not fit one page (see [`fill`]).
 pub(super) fn plan(blocks: &[Block], capacity: f64, repeated: f64) -> Vec<u32> {
-    let fewest = greedy(blocks, capacity, repeated).len();
+    // A page that starts with a block starts with the headings kept with it; none at the top
+    // of the sheet's first page.
+    let mut starts: Vec<usize> = Vec::new();
+    for i in (0..blocks.len()).filter(|&i| blocks[i].starts_page) {
+        let mut j = i;
+        while j > 0 && blocks[j - 1].keep_with_next {
+            j -= 1;
+        }
+        if j > 0 && starts.last() != Some(&j) {
+            starts.push(j);
+        }
+    }
+    let mut breaks = Vec::new();
+    let mut start = 0;
+    while start < blocks.len() {
+        let end = starts
+            .iter()
+            .copied()
+            .find(|&i| i > start)
+            .unwrap_or(blocks.len());
+        // Every page but the sheet's first prints the repeated header rows at its top.
+        let first = if start == 0 {
+            0.0
+        } else {
+            breaks.push(blocks[start].row);
+            repeated
+        };
+        breaks.extend(fill(&blocks[start..end], capacity, repeated, first));
+        start = end;
+    }
+    breaks
+}
+
+/// The breaks of a run of blocks that starts a page (`first` of it already taken). A heading
+/// never ends a page, an item block is never split (one taller than a page gets a page of its
+/// own). The run takes as few pages as the blocks allow, and they are evened out: each page is
+/// filled up to the lowest height at which that many pages still suffice, so no last page is
+/// left holding one item.
+fn fill(blocks: &[Block], capacity: f64, repeated: f64, first: f64) -> Vec<u32> {
+    let fewest = greedy(blocks, capacity, repeated, first).len();
     let (mut low, mut high) = (0.0, capacity);
     for _ in 0..40 {
         let mid = (low + high) / 2.0;
-        if greedy(blocks, mid, repeated).len() <= fewest {
+        if greedy(blocks, mid, repeated, first).len() <= fewest {
             high = mid;
         } else {
             low = mid;
         }
     }
-    greedy(blocks, high, repeated)
+    greedy(blocks, high, repeated, first)
 }
 
-/// Breaks that fill each page with blocks while they fit in `capacity`.
-fn greedy(blocks: &[Block], capacity: f64, repeated: f64) -> Vec<u32> {
+/// Breaks that fill each page with blocks while they fit in `capacity`, the first page
+/// starting with `first` used.
+fn greedy(blocks: &[Block], capacity: f64, repeated: f64, first: f64) -> Vec<u32> {
     let mut breaks = Vec::new();
-    let mut used = 0.0;
+    let mut used = first;
     let mut i = 0;
     while i < blocks.len() {
         // A heading and the blocks it is kept with move as one.
@@ -94,7 +157,7 @@ fn greedy(blocks: &[Block], capacity: f64, repeated: f64) -> Vec<u32> {
                 break;
             }
         }
-        if used > 0.0 && used + height > capacity {
+        if i > 0 && used + height > capacity {
             breaks.push(blocks[i].row);
             used = repeated;
         }
@@ -159,19 +222,11 @@ mod tests {
     use super::*;
 
     fn item(row: u32, height: f64) -> Block {
-        Block {
-            row,
-            height,
-            keep_with_next: false,
-        }
+        Block::item(row, height, false)
     }
 
     fn heading(row: u32, height: f64) -> Block {
-        Block {
-            row,
-            height,
-            keep_with_next: true,
-        }
+        Block::heading(row, height)
     }
 
     #[test]
@@ -184,7 +239,7 @@ mod tests {
             item(10, 30.0),
         ];
         // 20 + 50 + 50 = 120 fits; the heading at 8 would fit alone but not with its item.
-        assert_eq!(greedy(&blocks, 130.0, 10.0), vec![8]);
+        assert_eq!(greedy(&blocks, 130.0, 10.0, 0.0), vec![8]);
         // Evened out, the two pages hold 70 and 10 + 50 + 50.
         assert_eq!(plan(&blocks, 130.0, 10.0), vec![5]);
         assert_eq!(plan(&blocks, 1000.0, 10.0), Vec::<u32>::new());
@@ -196,8 +251,34 @@ mod tests {
     fn pages_are_evened_out_so_no_last_page_holds_one_item() {
         let blocks: Vec<Block> = (0..10).map(|r| item(r, 10.0)).collect();
         // Greedy would print 9 + 1; as few pages, evened out: 5 + 5.
-        assert_eq!(greedy(&blocks, 90.0, 0.0), vec![9]);
+        assert_eq!(greedy(&blocks, 90.0, 0.0, 0.0), vec![9]);
         assert_eq!(plan(&blocks, 90.0, 0.0), vec![5]);
+    }
+
+    #[test]
+    fn carried_breaks_are_kept_and_only_a_page_too_long_gets_more() {
+        let mut blocks: Vec<Block> = (0..10).map(|r| item(r, 10.0)).collect();
+        blocks[3].starts_page = true;
+        blocks[5].starts_page = true;
+        // 3 + 2 + 5 items: each carried page fits, nothing added, nothing evened out.
+        assert_eq!(plan(&blocks, 90.0, 0.0), vec![3, 5]);
+        // A carried break before the sheet's first block adds no page.
+        blocks[0].starts_page = true;
+        assert_eq!(plan(&blocks, 90.0, 0.0), vec![3, 5]);
+        // The last carried page (5 items + the repeated 20) does not fit 60: split, evened out.
+        assert_eq!(plan(&blocks, 60.0, 20.0), vec![3, 5, 8]);
+        // An item with a carried break takes its headings with it; at the top of the sheet,
+        // headings and all, it adds no page.
+        let blocks = [
+            heading(0, 5.0),
+            item(1, 10.0),
+            heading(2, 5.0),
+            heading(3, 5.0),
+            Block::item(5, 10.0, true),
+        ];
+        assert_eq!(plan(&blocks, 100.0, 0.0), vec![2]);
+        let blocks = [heading(0, 5.0), heading(1, 5.0), Block::item(3, 10.0, true)];
+        assert_eq!(plan(&blocks, 100.0, 0.0), Vec::<u32>::new());
     }
 
     #[test]

@@ -96,11 +96,7 @@ impl<'a> SheetWriter<'a> {
         }
         let section_layout = layout.section_for(&sheet.name, sheet.heading.as_str());
         let heading = self.top_row(index, sheet, options)?;
-        let mut blocks = vec![Block {
-            row: 0,
-            height: heading_height(layout, 1),
-            keep_with_next: true,
-        }];
+        let mut blocks = vec![Block::heading(0, heading_height(layout, 1))];
         let mut row: u32 = 1;
         let mut first_header = None;
         let mut item_rows = Vec::new();
@@ -109,14 +105,13 @@ impl<'a> SheetWriter<'a> {
             let top = row;
             let lines = self.section_heading(&mut row, ci, heading.as_deref(), section)?;
             let header = self.header(row)?;
-            blocks.push(Block {
-                // A page break goes before the heading, never before the blank row above it.
-                row: if ci > 0 { top + 1 } else { top },
-                height: f64::from(row - top - u32::from(lines > 0)) * line_height(layout)
+            // A page break goes before the heading, never before the blank row above it.
+            blocks.push(Block::heading(
+                if ci > 0 { top + 1 } else { top },
+                f64::from(row - top - u32::from(lines > 0)) * line_height(layout)
                     + heading_height(layout, lines)
                     + header,
-                keep_with_next: true,
-            });
+            ));
             first_header.get_or_insert((row, header));
             row += 2;
             for item in &section.items {
@@ -127,11 +122,8 @@ impl<'a> SheetWriter<'a> {
                 });
                 item_rows.push(row);
                 let (next, height) = self.item(row, item)?;
-                blocks.push(Block {
-                    row,
-                    height,
-                    keep_with_next: false,
-                });
+                // A break carried from the input starts a page with this item (and its headings).
+                blocks.push(Block::item(row, height, item.page_break));
                 row = next;
             }
         }
