@@ -102,6 +102,7 @@ registry! {
     SheetNotWorksheet = "W235", Warning, "{0}のシートは読み飛ばしました。このシートは報告書に入っていません";
     HiddenSheetSkipped = "W236", Warning, "{0}のシートは公開する報告書に表示しないため読み飛ばしました。このシートの内容は報告書に入っていません";
     TextTooLong = "W237", Warning, "{0}の文章が{1}文字あり、Excelの1つのセルに入る32,767文字を超えています。報告書のセルには全文が入りません";
+    HiddenRowsNotRead = "W238", Warning, "非表示の行（{0}行目）の{1}個のセル（{2}）は、公開する報告書に表示しないため読み取りませんでした。この行の内容は報告書に入っていません";
     PlanTextChanged = "W250", Warning, "{0}が計画（{1}）の「{2}」から「{3}」に変わっています";
     PlanItemAdded = "W251", Warning, "項目№{0}は計画（{1}）にありません";
     PlanRowsChanged = "W252", Warning, "{0}の行数が計画（{1}）の {2} 行から {3} 行に変わっています";
@@ -118,6 +119,7 @@ registry! {
     SettledWithoutActual = "I310", Info, "{0}の実績が入力されていません（達成状況が「{1}」のため確認のみ）";
     CommentsRead = "I325", Info, "セルのコメント{0}件（{1}）を読み取りました。公開する報告書には載りません";
     ExtraNotInReport = "I326", Info, "このブックの{0}（{1}）は報告書に入っていません";
+    SecondTable = "I327", Info, "{0}から始まる表を、{1}の表とは別の表として読みました（{2}）";
 }
 
 /// Where a finding or change is: file, sheet, cell, item № and indicator.

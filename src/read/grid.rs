@@ -58,6 +58,29 @@ impl Grid {
         self.merges.get(&(row, col)).map(|(r, _)| *r)
     }
 
+    /// The part of the sheet in columns `from..to`, as a sheet of its own (a table beside
+    /// another): cells keep their place, the ledger starts empty.
+    pub(super) fn band(&self, from: u32, to: u32) -> Grid {
+        let inside = |c: u32| (from..to).contains(&c);
+        Grid {
+            cells: (self.cells.iter())
+                .filter(|((_, c), _)| inside(*c))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            formulas: (self.formulas.iter())
+                .filter(|((_, c), _)| inside(*c))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            merges: (self.merges.iter())
+                .filter(|((_, c), _)| inside(*c))
+                .map(|(k, v)| (*k, *v))
+                .collect(),
+            used: RefCell::default(),
+            structure: self.structure.clone(),
+            styles: self.styles.clone(),
+        }
+    }
+
     pub(super) fn row_has_number(&self, row: u32) -> bool {
         self.cells
             .range((row, 0)..=(row, u32::MAX))

@@ -11,7 +11,7 @@ mod labels;
 mod sheet;
 
 use self::grid::{load_grids, Grid};
-use self::sheet::parse_sheet;
+use self::sheet::parse_tables;
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding, Location};
 use crate::history::HistoryRow;
@@ -90,10 +90,10 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
             }
             None => {}
         }
-        match parse_sheet(&file, &name, &grid, layout, &mut input) {
-            Some(sheet) => input.report.sheets.push(sheet),
+        let sheets = parse_tables(&file, &name, &grid, layout, &mut input);
+        if sheets.is_empty() {
             // The whole sheet is not in the report: the finding names how much and where.
-            None => input.findings.push(Finding::new(
+            input.findings.push(Finding::new(
                 Code::SheetSkipped,
                 Location {
                     file: file.clone(),
@@ -102,8 +102,9 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
                 },
                 skipped_extent(&grid),
                 &[],
-            )),
+            ));
         }
+        input.report.sheets.extend(sheets);
     })?;
     extras_into(&mut input, extras);
     let long = crate::sheets::long_texts(&input.report);

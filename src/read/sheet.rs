@@ -1,12 +1,13 @@
 //! One sheet: its regions (小分類 tables) and the item numbers that start each block.
 
 use super::grid::Grid;
-use super::headers::{find_headers, Columns};
+use super::headers::{find_headers, table_bands, Columns};
 use super::items::{ledger, parse_items, Table};
 use super::labels::{norm, Labels};
 use super::Input;
+use crate::finding::{Code, Finding, Location};
 use crate::layout::Layout;
-use crate::model::{CellRef, Found, Section, Sheet, TextField};
+use crate::model::{a1, CellRef, Found, Section, Sheet, TextField};
 use crate::value::{parse_text, squash, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -64,7 +65,90 @@ pub(super) struct Region {
     pub(super) end: u32,
 }
 
-/// Parses one worksheet; None when it holds no report table.
+/// Parses one worksheet into one sheet per table standing side by side (usually one); empty
+/// when it holds no report table. A table beside another is read on its own columns, never
+/// merged cell by cell into the first, and lands on the sheet its 大分類 heading names.
+pub(super) fn parse_tables(
+    file: &str,
+    name: &str,
+    grid: &Grid,
+    layout: &Layout,
+    input: &mut Input,
+) -> Vec<Sheet> {
+    let bands = table_bands(grid, &Labels::new(layout));
+    if bands.is_empty() {
+        return parse_sheet(file, name, grid, layout, input).into_iter().collect();
+    }
+    let mut starts: Vec<(u32, u32)> = vec![(0, bands[0].row)];
+    starts.extend(bands.iter().map(|b| (b.col, b.row)));
+    let mut sheets = Vec::new();
+    for (k, &(from, row)) in starts.iter().enumerate() {
+        let to = starts.get(k + 1).map_or(u32::MAX, |s| s.0);
+        let part = grid.band(from, to);
+        let Some(mut sheet) = parse_sheet(file, name, &part, layout, input) else {
+            // No table found in the band (its header is named by an E106): its cells are named.
+            name_band(file, name, &part, input);
+            continue;
+        };
+        if k > 0 {
+            let heading = sheet.heading.as_str().to_string();
+            let home = layout.section_for("", &heading).map(|l| l.sheet.clone());
+            let at = CellRef {
+                file: file.into(),
+                sheet: name.into(),
+                row,
+                col: from,
+            };
+            let goes = match &home {
+                Some(h) if *h != sheet.name => format!("報告書では{h}のシートに入れます"),
+                _ => "報告書では同じシートに入れます".into(),
+            };
+            input.findings.push(Finding::new(
+                Code::SecondTable,
+                Location::cell(&at, None, None),
+                None,
+                &[&a1(row, from), &a1(starts[k - 1].1, starts[k - 1].0), &goes],
+            ));
+            if let Some(h) = home {
+                sheet.name = h;
+            }
+        }
+        sheets.push(sheet);
+    }
+    sheets
+}
+
+/// The cells of a band without a readable table, in one W217.
+fn name_band(file: &str, name: &str, part: &Grid, input: &mut Input) {
+    let Some(((r, c), v)) = part.cells.iter().find(|(k, _)| !part.is_used(k.0, k.1)) else {
+        return;
+    };
+    let (mut r1, mut c0, mut c1) = (*r, *c, *c);
+    for (rr, cc) in part.cells.keys() {
+        r1 = r1.max(*rr);
+        c0 = c0.min(*cc);
+        c1 = c1.max(*cc);
+    }
+    let cell = CellRef {
+        file: file.into(),
+        sheet: name.into(),
+        row: *r,
+        col: *c,
+    };
+    let short: String = v.display().chars().take(20).collect();
+    input.findings.push(Finding::new(
+        Code::NoteNotRead,
+        Location::cell(&cell, None, None),
+        Some(v.display()),
+        &[
+            &short,
+            &part.cells.len().to_string(),
+            &super::range_a1(*r, c0, r1, c1),
+        ],
+    ));
+}
+
+/// Parses one table's worksheet (or band of one); None when it holds no report table.
 pub(super) fn parse_sheet(
     file: &str,
     name: &str,
