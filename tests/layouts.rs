@@ -12,7 +12,7 @@ use std::process::Command;
 const SCRIPT: &str = "tests/fixtures/layout_variants.py";
 /// Codes that say content is not in the report.
 const NOT_IN_REPORT: &[&str] = &[
-    "W216", "W217", "W218", "W235", "W236", "I305", "I308", "I326",
+    "W216", "W217", "W218", "W235", "W236", "W238", "I305", "I308", "I326",
 ];
 /// Codes that say a whole sheet is not in the report.
 const WHOLE_SHEET: &[&str] = &["I305", "W235", "W236"];

@@ -422,7 +422,15 @@ pub(super) fn table_bands(grid: &Grid, labels: &Labels) -> Vec<Band> {
         let here = row_labels(grid, labels, row, &mut seen);
         let indicators = here
             .iter()
-            .filter(|(_, l)| matches!(l, Label::Known { kind: Kind::Indicator, .. }))
+            .filter(|(_, l)| {
+                matches!(
+                    l,
+                    Label::Known {
+                        kind: Kind::Indicator,
+                        ..
+                    }
+                )
+            })
             .count();
         if indicators < 2 {
             continue;

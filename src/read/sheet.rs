@@ -77,7 +77,9 @@ pub(super) fn parse_tables(
 ) -> Vec<Sheet> {
     let bands = table_bands(grid, &Labels::new(layout));
     if bands.is_empty() {
-        return parse_sheet(file, name, grid, layout, input).into_iter().collect();
+        return parse_sheet(file, name, grid, layout, input)
+            .into_iter()
+            .collect();
     }
     let mut starts: Vec<(u32, u32)> = vec![(0, bands[0].row)];
     starts.extend(bands.iter().map(|b| (b.col, b.row)));
@@ -235,6 +237,9 @@ pub(super) fn parse_sheet(
         ));
     }
     let mut notes: BTreeSet<u32> = BTreeSet::new();
+    // Rows the department hid inside a table are not published (as hidden sheets are not).
+    let hidden: BTreeSet<u32> = grid.structure.hidden_rows.iter().copied().collect();
+    let mut hidden_here: Vec<u32> = Vec::new();
     let mut col_groups: Vec<(u32, u32, Columns)> = Vec::new();
     for (region, heading) in &regions {
         let cols = &region.cols;
@@ -255,6 +260,10 @@ pub(super) fn parse_sheet(
         };
         for r in row_list {
             if header_rows.contains(&r) {
+                continue;
+            }
+            if hidden.contains(&r) {
+                hidden_here.push(r);
                 continue;
             }
             // The 大分類 line repeated above a table (the report writes one above each).
@@ -316,6 +325,7 @@ pub(super) fn parse_sheet(
         );
         sheet.sections.push(section);
     }
+    hidden_rows_named(grid, (file, name), &hidden_here, input);
     // Above the first table is furniture, unless a table the reader skipped (E106) stands
     // there: its rows are a department's content.
     let furniture_end = failed.first().map_or(first.upper, |f| first.upper.min(*f));
@@ -328,6 +338,54 @@ pub(super) fn parse_sheet(
         input,
     );
     Some(sheet)
+}
+
+/// One W238 per run of hidden rows inside a table: its rows, cells and range; the cells are
+/// consumed by the finding.
+fn hidden_rows_named(grid: &Grid, (file, name): (&str, &str), rows: &[u32], input: &mut Input) {
+    let mut runs: Vec<Vec<u32>> = Vec::new();
+    for &r in rows {
+        match runs.last_mut() {
+            Some(run) if run.last().is_some_and(|l| r == l + 1) => run.push(r),
+            _ => runs.push(vec![r]),
+        }
+    }
+    for run in runs {
+        let cells: Vec<(u32, u32)> = run
+            .iter()
+            .flat_map(|r| grid.cells.range((*r, 0)..=(*r, u32::MAX)).map(|(k, _)| *k))
+            .collect();
+        let Some(&(r0, c0)) = cells.first() else {
+            continue;
+        };
+        for (r, c) in &cells {
+            grid.mark(*r, *c);
+        }
+        let (lo, hi) = (run[0] + 1, run[run.len() - 1] + 1);
+        let rows = if lo == hi {
+            lo.to_string()
+        } else {
+            format!("{lo}〜{hi}")
+        };
+        let c_min = cells.iter().map(|k| k.1).min().unwrap_or(c0);
+        let c_max = cells.iter().map(|k| k.1).max().unwrap_or(c0);
+        let cell = CellRef {
+            file: file.into(),
+            sheet: name.into(),
+            row: r0,
+            col: c0,
+        };
+        input.findings.push(Finding::new(
+            Code::HiddenRowsNotRead,
+            Location::cell(&cell, None, None),
+            Some(grid.get(r0, c0).display()),
+            &[
+                &rows,
+                &cells.len().to_string(),
+                &super::range_a1(run[0], c_min, run[run.len() - 1], c_max),
+            ],
+        ));
+    }
 }
 
 #[cfg(test)]
