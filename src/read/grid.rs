@@ -8,6 +8,7 @@ use calamine::{Data, DataRef, Reader};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -58,21 +59,21 @@ impl Grid {
         self.merges.get(&(row, col)).map(|(r, _)| *r)
     }
 
-    /// The part of the sheet in columns `from..to`, as a sheet of its own (a table beside
-    /// another): cells keep their place, the ledger starts empty.
-    pub(super) fn band(&self, from: u32, to: u32) -> Grid {
-        let inside = |c: u32| (from..to).contains(&c);
+    /// The part of the sheet in `rows` and `cols`, as a sheet of its own (a table beside or
+    /// below another): cells keep their place, the ledger starts empty.
+    pub(super) fn band(&self, rows: Range<u32>, cols: Range<u32>) -> Grid {
+        let inside = |(r, c): (u32, u32)| rows.contains(&r) && cols.contains(&c);
         Grid {
             cells: (self.cells.iter())
-                .filter(|((_, c), _)| inside(*c))
+                .filter(|(k, _)| inside(**k))
                 .map(|(k, v)| (*k, v.clone()))
                 .collect(),
             formulas: (self.formulas.iter())
-                .filter(|((_, c), _)| inside(*c))
+                .filter(|(k, _)| inside(**k))
                 .map(|(k, v)| (*k, v.clone()))
                 .collect(),
             merges: (self.merges.iter())
-                .filter(|((_, c), _)| inside(*c))
+                .filter(|(k, _)| inside(**k))
                 .map(|(k, v)| (*k, *v))
                 .collect(),
             used: RefCell::default(),

@@ -65,10 +65,108 @@ pub(super) struct Region {
     pub(super) end: u32,
 }
 
-/// Parses one worksheet into one sheet per table standing side by side (usually one); empty
-/// when it holds no report table. A table beside another is read on its own columns, never
+/// Parses one worksheet into one sheet per table standing below or beside another (usually
+/// one); empty when it holds no report table. A table under a 大分類 line naming another
+/// 大分類 than the one above it, or beside another, is read on its own rows or columns, never
 /// merged cell by cell into the first, and lands on the sheet its 大分類 heading names.
 pub(super) fn parse_tables(
+    file: &str,
+    name: &str,
+    grid: &Grid,
+    layout: &Layout,
+    input: &mut Input,
+) -> Vec<Sheet> {
+    let below = tables_below(grid, name, layout);
+    if below.is_empty() {
+        return tables_beside(file, name, grid, layout, input);
+    }
+    let first = grid.cells.keys().next().copied().unwrap_or((0, 0));
+    let mut starts = vec![first];
+    starts.extend(below);
+    let mut sheets = Vec::new();
+    for (k, &(row, col)) in starts.iter().enumerate() {
+        let to = starts.get(k + 1).map_or(u32::MAX, |s| s.0);
+        let part = grid.band(row..to, 0..u32::MAX);
+        let mut here = tables_beside(file, name, &part, layout, input);
+        if k > 0 {
+            if let Some(sheet) = here.first_mut() {
+                second_table(file, name, (row, col), starts[k - 1], sheet, layout, input);
+            }
+        }
+        sheets.extend(here);
+    }
+    sheets
+}
+
+/// The 大分類 lines (row, column) that start a table of another 大分類 below the first.
+fn tables_below(grid: &Grid, name: &str, layout: &Layout) -> Vec<(u32, u32)> {
+    let mut home = layout.section_for(name, "").map(|l| l.sheet.clone());
+    let mut out = Vec::new();
+    let mut row_of = grid.cells.iter().peekable();
+    while let Some((&(r, _), _)) = row_of.peek() {
+        let cells: Vec<(u32, &Found)> = grid
+            .cells
+            .range((r, 0)..=(r, u32::MAX))
+            .map(|((_, c), v)| (*c, v))
+            .collect();
+        while row_of.peek().is_some_and(|((rr, _), _)| *rr == r) {
+            row_of.next();
+        }
+        let heading = cells.iter().find_map(|(c, v)| match v {
+            Found::Text(t) if squash(t).starts_with("大分類") => Some((*c, t)),
+            _ => None,
+        });
+        let only_text = cells.iter().all(|(_, v)| matches!(v, Found::Text(_)));
+        let Some((c, text)) = heading.filter(|_| only_text && cells.len() <= 3) else {
+            continue;
+        };
+        let Some(sheet) = layout.section_for("", text).map(|l| l.sheet.clone()) else {
+            continue;
+        };
+        match &home {
+            Some(h) if *h != sheet => out.push((r, c)),
+            _ => {}
+        }
+        home = Some(sheet);
+    }
+    out
+}
+
+/// The I327 of a table at `at` read apart from the one at `before`; the sheet goes to the
+/// report sheet its 大分類 heading names.
+fn second_table(
+    file: &str,
+    name: &str,
+    at: (u32, u32),
+    before: (u32, u32),
+    sheet: &mut Sheet,
+    layout: &Layout,
+    input: &mut Input,
+) {
+    let home = (layout.section_for("", sheet.heading.as_str())).map(|l| l.sheet.clone());
+    let goes = match &home {
+        Some(h) if *h != sheet.name => format!("報告書では{h}のシートに入れます"),
+        _ => "報告書では同じシートに入れます".into(),
+    };
+    let cell = CellRef {
+        file: file.into(),
+        sheet: name.into(),
+        row: at.0,
+        col: at.1,
+    };
+    input.findings.push(Finding::new(
+        Code::SecondTable,
+        Location::cell(&cell, None, None),
+        None,
+        &[&a1(at.0, at.1), &a1(before.0, before.1), &goes],
+    ));
+    if let Some(h) = home {
+        sheet.name = h;
+    }
+}
+
+/// One sheet per table standing side by side (usually one).
+fn tables_beside(
     file: &str,
     name: &str,
     grid: &Grid,
@@ -86,34 +184,15 @@ pub(super) fn parse_tables(
     let mut sheets = Vec::new();
     for (k, &(from, row)) in starts.iter().enumerate() {
         let to = starts.get(k + 1).map_or(u32::MAX, |s| s.0);
-        let part = grid.band(from, to);
+        let part = grid.band(0..u32::MAX, from..to);
         let Some(mut sheet) = parse_sheet(file, name, &part, layout, input) else {
             // No table found in the band (its header is named by an E106): its cells are named.
             name_band(file, name, &part, input);
             continue;
         };
         if k > 0 {
-            let heading = sheet.heading.as_str().to_string();
-            let home = layout.section_for("", &heading).map(|l| l.sheet.clone());
-            let at = CellRef {
-                file: file.into(),
-                sheet: name.into(),
-                row,
-                col: from,
-            };
-            let goes = match &home {
-                Some(h) if *h != sheet.name => format!("報告書では{h}のシートに入れます"),
-                _ => "報告書では同じシートに入れます".into(),
-            };
-            input.findings.push(Finding::new(
-                Code::SecondTable,
-                Location::cell(&at, None, None),
-                None,
-                &[&a1(row, from), &a1(starts[k - 1].1, starts[k - 1].0), &goes],
-            ));
-            if let Some(h) = home {
-                sheet.name = h;
-            }
+            let before = (starts[k - 1].1, starts[k - 1].0);
+            second_table(file, name, (row, from), before, &mut sheet, layout, input);
         }
         sheets.push(sheet);
     }
