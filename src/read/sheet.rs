@@ -88,6 +88,10 @@ pub(super) fn parse_tables(
         let to = starts.get(k + 1).map_or(u32::MAX, |s| s.0);
         let part = grid.band(row..to, 0..u32::MAX);
         let mut here = tables_beside(file, name, &part, layout, input);
+        if here.is_empty() {
+            // A 大分類 line over no table (a note that names one): its rows are named.
+            name_band(file, name, &part, input);
+        }
         if k > 0 {
             if let Some(sheet) = here.first_mut() {
                 second_table(file, name, (row, col), starts[k - 1], sheet, layout, input);
