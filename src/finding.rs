@@ -105,6 +105,7 @@ registry! {
     HiddenSheetSkipped = "W236", Warning, "{0}のシートは公開する報告書に表示しないため読み飛ばしました。このシートの内容は報告書に入っていません";
     TextTooLong = "W237", Warning, "{0}の文章が{1}文字あり、Excelの1つのセルに入る32,767文字を超えています。報告書のセルには全文が入りません";
     BreakInsideItem = "W243", Warning, "{0}行目の上の改ページが項目の途中にあります。この改ページは使わず、報告書の改ページは項目の間に置きます";
+    HiddenRowsNotRead = "W238", Warning, "非表示の行（{0}行目）の{1}個のセル（{2}）は、公開する報告書に表示しないため読み取りませんでした。この行の内容は報告書に入っていません";
     PlanTextChanged = "W250", Warning, "{0}が計画（{1}）の「{2}」から「{3}」に変わっています";
     PlanItemAdded = "W251", Warning, "項目№{0}は計画（{1}）にありません";
     PlanRowsChanged = "W252", Warning, "{0}の行数が計画（{1}）の {2} 行から {3} 行に変わっています";
@@ -126,6 +127,7 @@ registry! {
     BreakAfterItems = "I335", Info, "{0}行目の上の改ページは最後の項目より後にあるため、報告書には使いません";
     CommentsRead = "I325", Info, "セルのコメント{0}件（{1}）を読み取りました。公開する報告書には載りません";
     ExtraNotInReport = "I326", Info, "このブックの{0}（{1}）は報告書に入っていません";
+    SecondTable = "I327", Info, "{0}から始まる表を、{1}の表とは別の表として読みました（{2}）";
 }
 
 /// Where a finding or change is: file, sheet, cell, item № and indicator.

@@ -58,6 +58,18 @@ pub const INSTRUCTION: &str = "【記入方法】";
 /// shinchoku's part ([`department_note`]).
 pub const LINES: &[&str] = &[COVER, INSTRUCTION];
 
+/// The fill colours shinchoku writes (RGB): the header blue of the report, review and return
+/// workbooks, the 入力 colour of a template's input cells and the 悪い / どちらでもない / 良い
+/// marks of a return workbook (`write/marks.rs`, `write/formats.rs`). A cell filled in one of
+/// these is shinchoku's own colour, never reported as the department's.
+pub const FILLS: &[&str] = &["D9E1F2", "FFCC99", "FFC7CE", "FFEB9C", "C6EFCE"];
+
+/// True if `rgb` ("FFCC99", any case, with or without alpha) is one of [`FILLS`].
+pub fn is_own_fill(rgb: &str) -> bool {
+    let rgb = rgb.to_ascii_uppercase();
+    FILLS.iter().any(|f| rgb.ends_with(f))
+}
+
 /// The own sheet called `name`, if shinchoku writes one by that name.
 pub fn sheet(name: &str) -> Option<OwnSheet> {
     SHEETS.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
@@ -97,5 +109,7 @@ mod tests {
         assert!(is_own_line("【記入方法】色付きのセルに記入してください。"));
         assert!(!is_own_line("確認事項はありません。"));
         assert_eq!(sheet(FINDINGS_SHEET), Some(OwnSheet::Findings));
+        assert!(is_own_fill("FFFFCC99") && is_own_fill("c6efce"));
+        assert!(!is_own_fill("FFFF00"));
     }
 }

@@ -4,7 +4,9 @@
 //! item rows 5–6: A № … I 項目, J 区分, K 29基準, L–P R1–R5, Q 合計, R–T, U 達成状況,
 //! V 評価, W 年度実績, X 年度計画).
 
-use crate::fixture::{defaults, inline_cell, repack, replace_cell, small_report, workbook_bytes};
+use crate::fixture::{
+    defaults, inline_cell, python, repack, replace_cell, small_report, workbook_bytes,
+};
 use shinchoku::finding::{Code, Finding};
 
 const SHEET: &str = "xl/worksheets/sheet1.xml";
@@ -516,4 +518,152 @@ fn breaks_between_items_and_above_a_heading_are_carried_into_the_report() {
     let again = workbook_bytes(&outcome.output);
     let (items, _) = read_breaks(&again);
     assert_eq!(items, [(54, 5, false), (55, 9, true)]);
+}
+
+#[test]
+fn w238_hidden_rows_not_read() {
+    // A stale indicator hidden in two rows under №55's: named, not read as a second indicator.
+    let f = findings(&edited(|x| {
+        let x = x.replace("<mergeCell ref=\"A5:A6\"/>", "<mergeCell ref=\"A5:A8\"/>");
+        let rows = format!(
+            "<row r=\"7\" hidden=\"1\">{}{}<c r=\"K7\"><v>10</v></c></row><row r=\"8\" hidden=\"1\">{}<c r=\"K8\"><v>9</v></c></row>",
+            inline_cell("I7", "旧指標(件)"),
+            inline_cell("J7", "目標"),
+            inline_cell("J8", "実績")
+        );
+        x.replacen("</sheetData>", &format!("{rows}</sheetData>"), 1)
+    }));
+    one(
+        &f,
+        Code::HiddenRowsNotRead,
+        "I7",
+        "非表示の行（7〜8行目）の5個のセル（I7:K8）は、公開する報告書に表示しないため読み取りませんでした。この行の内容は報告書に入っていません",
+    );
+    assert_eq!(f.len(), 1, "{f:#?}");
+}
+
+/// Moves the cells and merges of sheet 2 to column AA of sheet 1 (openpyxl), removing sheet 2.
+const BESIDE: &str = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+a, b = wb.worksheets[0], wb.worksheets[1]
+for row in b.iter_rows():
+    for c in row:
+        if c.value is not None:
+            a.cell(c.row, c.column + 26, c.value)
+for m in b.merged_cells.ranges:
+    a.merge_cells(start_row=m.min_row, start_column=m.min_col + 26, end_row=m.max_row, end_column=m.max_col + 26)
+wb.remove(b)
+wb.save(sys.argv[1])
+print(json.dumps([a.title, b.title]))
+"#;
+
+#[test]
+fn i327_second_table_beside_the_first() {
+    // №1 (大分類1) and №55 (大分類3) on one sheet, side by side: two tables, never merged.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("beside.xlsx");
+    std::fs::write(&path, workbook_bytes(&small_report(&[1, 55]))).unwrap();
+    let names = python(BESIDE, &[&path]);
+    assert_eq!(names, serde_json::json!(["大分類1", "大分類3"]));
+    let o = shinchoku::process(&[path], &defaults()).unwrap();
+    one(
+        &o.findings,
+        Code::SecondTable,
+        "AA3",
+        "AA3から始まる表を、A3の表とは別の表として読みました（報告書では大分類3のシートに入れます）",
+    );
+    let sheets: Vec<(&str, Vec<u32>)> = o
+        .output
+        .sheets
+        .iter()
+        .map(|s| {
+            let n = s.sections.iter().flat_map(|c| &c.items);
+            (s.name.as_str(), n.filter_map(|i| i.number()).collect())
+        })
+        .collect();
+    assert_eq!(sheets, vec![("大分類1", vec![1]), ("大分類3", vec![55])]);
+    // The same figures as the two tables apart.
+    let apart = shinchoku::process(&[write_small(&dir, &[1, 55])], &defaults()).unwrap();
+    assert_eq!(items(&o.output), items(&apart.output));
+    let stray = [
+        Code::ColumnNotRead,
+        Code::NoteNotRead,
+        Code::FurnitureNotRead,
+    ];
+    assert!(
+        o.findings.iter().all(|f| !stray.contains(&f.code)),
+        "{:#?}",
+        o.findings
+    );
+}
+
+fn write_small(dir: &tempfile::TempDir, numbers: &[u32]) -> std::path::PathBuf {
+    let path = dir.path().join("apart.xlsx");
+    std::fs::write(&path, workbook_bytes(&small_report(numbers))).unwrap();
+    path
+}
+
+/// Every item's №, indicators' names and figures, without provenance.
+fn items(report: &shinchoku::model::Report) -> Vec<String> {
+    report
+        .items()
+        .map(|(_, i)| {
+            let ind: Vec<String> = i
+                .indicators
+                .iter()
+                .map(|d| {
+                    let t: Vec<String> =
+                        d.targets.iter().map(|f| format!("{:?}", f.value)).collect();
+                    let a: Vec<String> =
+                        d.actuals.iter().map(|f| format!("{:?}", f.value)).collect();
+                    format!("{}|{}|{}", d.name.as_str(), t.join(","), a.join(","))
+                })
+                .collect();
+            format!(
+                "{:?} {} {} {}",
+                i.number(),
+                i.name.as_str(),
+                i.grade.as_str(),
+                ind.join(";")
+            )
+        })
+        .collect()
+}
+
+/// A yellow fill on K5, the 入力 colour shinchoku's template uses on L5, and a link from A5 to
+/// a place in the workbook (openpyxl).
+const MARKED: &str = r#"
+import json, sys, openpyxl
+from openpyxl.styles import PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+ws["K5"].fill = PatternFill("solid", fgColor="FFFF00")
+ws["L5"].fill = PatternFill("solid", fgColor="FFCC99")
+ws["A5"].hyperlink = Hyperlink(ref="A5", location="'大分類3'!V5")
+wb.save(sys.argv[1])
+print(json.dumps(ws.title))
+"#;
+
+#[test]
+fn i326_fill_colours_and_links_in_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("marked.xlsx");
+    std::fs::write(&path, workbook_bytes(&small_report(&[55]))).unwrap();
+    python(MARKED, &[&path]);
+    let f = findings(&std::fs::read(&path).unwrap());
+    let messages: Vec<&str> = f
+        .iter()
+        .filter(|f| f.code == Code::ExtraNotInReport)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "このブックの塗りつぶしの色（1個のセル: 大分類3!K5）は報告書に入っていません",
+            "このブックのブック内へのリンク（1個のセル: 大分類3!A5）は報告書に入っていません",
+        ],
+        "{f:#?}"
+    );
 }

@@ -43,7 +43,7 @@ print(json.dumps(sorted(int(c.value) for ws in wb.worksheets if ws.title != "指
 "#;
 
 /// Codes of content the reader did not take (stray content).
-const STRAY: [&str; 5] = ["I305", "I308", "W216", "W217", "W218"];
+const STRAY: [&str; 7] = ["I305", "I308", "I326", "W216", "W217", "W218", "W238"];
 
 /// The errors and warnings of `file` as (code, item, indicator), sorted, without those whose
 /// value shinchoku corrected (`corrected`): a return workbook carries the corrected value.

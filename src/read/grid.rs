@@ -8,6 +8,7 @@ use calamine::{Data, DataRef, Reader};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -56,6 +57,29 @@ impl Grid {
     /// The last row of the merged range starting at (row, col), if any.
     pub(super) fn merged_to(&self, row: u32, col: u32) -> Option<u32> {
         self.merges.get(&(row, col)).map(|(r, _)| *r)
+    }
+
+    /// The part of the sheet in `rows` and `cols`, as a sheet of its own (a table beside or
+    /// below another): cells keep their place, the ledger starts empty.
+    pub(super) fn band(&self, rows: Range<u32>, cols: Range<u32>) -> Grid {
+        let inside = |(r, c): (u32, u32)| rows.contains(&r) && cols.contains(&c);
+        Grid {
+            cells: (self.cells.iter())
+                .filter(|(k, _)| inside(**k))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            formulas: (self.formulas.iter())
+                .filter(|(k, _)| inside(**k))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            merges: (self.merges.iter())
+                .filter(|(k, _)| inside(**k))
+                .map(|(k, v)| (*k, *v))
+                .collect(),
+            used: RefCell::default(),
+            structure: self.structure.clone(),
+            styles: self.styles.clone(),
+        }
     }
 
     pub(super) fn row_has_number(&self, row: u32) -> bool {

@@ -401,3 +401,67 @@ pub(super) fn header_columns(
     cols.last = texts.keys().copied().max().unwrap_or(indicator);
     Some(cols)
 }
+
+/// A table standing beside the first on one sheet: its first column and its header row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Band {
+    pub(super) col: u32,
+    pub(super) row: u32,
+}
+
+/// The tables beside the first on a sheet (a second department's table pasted at column AA):
+/// found where a header row names 項目 twice and, reading its labels and those of the rows
+/// around it left to right, a column kind (№, 実施計画, 項目 …) comes a second time. The band
+/// starts at the first label after the previous table's last one (a 実施項目 group above №).
+pub(super) fn table_bands(grid: &Grid, labels: &Labels) -> Vec<Band> {
+    let mut seen: HashMap<&str, Label> = HashMap::new();
+    let mut bands: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut rows: Vec<u32> = grid.cells.keys().map(|(r, _)| *r).collect();
+    rows.dedup();
+    for &row in &rows {
+        let here = row_labels(grid, labels, row, &mut seen);
+        let indicators = here
+            .iter()
+            .filter(|(_, l)| {
+                matches!(
+                    l,
+                    Label::Known {
+                        kind: Kind::Indicator,
+                        ..
+                    }
+                )
+            })
+            .count();
+        if indicators < 2 {
+            continue;
+        }
+        let mut all: Vec<(u32, u32, Label)> = Vec::new();
+        for r in row.saturating_sub(1)..=row + 1 {
+            let list = row_labels(grid, labels, r, &mut seen);
+            all.extend(list.into_iter().map(|(c, l)| (c, r, l)));
+        }
+        all.sort_by_key(|(c, r, _)| (*c, *r));
+        let mut kinds: HashSet<Kind> = HashSet::new();
+        let mut pending: Option<(u32, u32)> = None;
+        for (c, r, label) in all {
+            match label {
+                Label::Known { kind, .. } if kind != Kind::Group => {
+                    if !kinds.insert(kind) {
+                        let (col, at) = pending.unwrap_or((c, r));
+                        bands.entry(col).or_insert(at);
+                        kinds.clear();
+                        kinds.insert(kind);
+                    }
+                    pending = None;
+                }
+                _ => {
+                    pending.get_or_insert((c, r));
+                }
+            }
+        }
+    }
+    bands
+        .into_iter()
+        .map(|(col, row)| Band { col, row })
+        .collect()
+}

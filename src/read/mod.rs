@@ -11,7 +11,7 @@ mod labels;
 mod sheet;
 
 use self::grid::{load_grids, Grid};
-use self::sheet::parse_sheet;
+use self::sheet::parse_tables;
 use crate::error::{Error, Result};
 use crate::finding::{Code, Finding, Location};
 use crate::history::HistoryRow;
@@ -84,6 +84,7 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
     };
     // Each sheet is parsed as soon as it is loaded, so only one grid is in memory at a time.
     let mut any_cells = false;
+    let mut marks = Marks::default();
     let extras = load_grids(path, bytes, &mut |name, grid| {
         let grid = match grid {
             Ok(grid) => grid,
@@ -103,10 +104,11 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
             Some(OwnSheet::Findings) => return,
             None => {}
         }
-        match parse_sheet(&file, &name, &grid, layout, &mut input) {
-            Some(sheet) => input.report.sheets.push(sheet),
+        marks.add(&name, &grid);
+        let sheets = parse_tables(&file, &name, &grid, layout, &mut input);
+        if sheets.is_empty() {
             // The whole sheet is not in the report: the finding names how much and where.
-            None => input.findings.push(Finding::new(
+            input.findings.push(Finding::new(
                 Code::SheetSkipped,
                 Location {
                     file: file.clone(),
@@ -115,11 +117,13 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
                 },
                 skipped_extent(&grid),
                 &[],
-            )),
+            ));
         }
+        input.report.sheets.extend(sheets);
     })?;
     input.saved = crate::saved::Saved::of(extras.modified.as_deref(), meta.modified().ok());
     extras_into(&mut input, extras);
+    marks.into_findings(&mut input);
     let long = crate::sheets::long_texts(&input.report);
     input.findings.extend(long);
     if !any_cells {
@@ -177,6 +181,69 @@ fn extras_into(input: &mut Input, extras: crate::sheets::Extras) {
             None,
             &[kind, &what],
         ));
+    }
+}
+
+/// The department's fill colours and links to places in the workbook, by cell ("大分類1!K5"):
+/// neither has a place in the report. shinchoku's own fills ([`crate::own::FILLS`]) are not
+/// the department's; the links of its own sheets (a return workbook's 指摘一覧) are not seen.
+#[derive(Default)]
+struct Marks {
+    fills: Vec<String>,
+    links: Vec<String>,
+}
+
+impl Marks {
+    /// The fills and in-workbook links of sheet `name`.
+    fn add(&mut self, name: &str, grid: &Grid) {
+        let mut fills: Vec<(u32, u32)> = (grid.structure.styles.iter())
+            .filter(|(_, s)| {
+                grid.styles.is_filled(**s)
+                    && !grid
+                        .styles
+                        .fill_colour(**s)
+                        .is_some_and(crate::own::is_own_fill)
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        fills.sort_unstable();
+        self.fills
+            .extend(fills.iter().map(|(r, c)| format!("{name}!{}", a1(*r, *c))));
+        let links = grid.structure.hyperlinks.iter();
+        self.links.extend(
+            links
+                .filter(|(_, to)| to.is_some())
+                .map(|((r, c), _)| format!("{name}!{}", a1(*r, *c))),
+        );
+    }
+
+    /// One I326 per kind present, with its number of cells and the first few.
+    fn into_findings(self, input: &mut Input) {
+        for (kind, cells) in [
+            ("塗りつぶしの色", self.fills),
+            ("ブック内へのリンク", self.links),
+        ] {
+            if cells.is_empty() {
+                continue;
+            }
+            let mut what = format!(
+                "{}個のセル: {}",
+                cells.len(),
+                cells[..cells.len().min(5)].join("、")
+            );
+            if cells.len() > 5 {
+                what.push_str(" ほか");
+            }
+            input.findings.push(Finding::new(
+                Code::ExtraNotInReport,
+                Location {
+                    file: input.file.clone(),
+                    ..Location::default()
+                },
+                Some(cells[..cells.len().min(100)].join("、")),
+                &[kind, &what],
+            ));
+        }
     }
 }
 

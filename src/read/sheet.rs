@@ -1,13 +1,13 @@
 //! One sheet: its regions (小分類 tables) and the item numbers that start each block.
 
 use super::grid::Grid;
-use super::headers::{find_headers, Columns};
+use super::headers::{find_headers, table_bands, Columns};
 use super::items::{ledger, parse_items, Table};
 use super::labels::{norm, Labels};
 use super::Input;
 use crate::finding::{Code, Finding, Location};
 use crate::layout::Layout;
-use crate::model::{CellRef, Found, Item, Section, Sheet, TextField};
+use crate::model::{a1, CellRef, Found, Item, Section, Sheet, TextField};
 use crate::value::{parse_text, squash, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -65,7 +65,175 @@ pub(super) struct Region {
     pub(super) end: u32,
 }
 
-/// Parses one worksheet; None when it holds no report table.
+/// Parses one worksheet into one sheet per table standing below or beside another (usually
+/// one); empty when it holds no report table. A table under a 大分類 line naming another
+/// 大分類 than the one above it, or beside another, is read on its own rows or columns, never
+/// merged cell by cell into the first, and lands on the sheet its 大分類 heading names.
+pub(super) fn parse_tables(
+    file: &str,
+    name: &str,
+    grid: &Grid,
+    layout: &Layout,
+    input: &mut Input,
+) -> Vec<Sheet> {
+    let below = tables_below(grid, name, layout);
+    if below.is_empty() {
+        return tables_beside(file, name, grid, layout, input);
+    }
+    let first = grid.cells.keys().next().copied().unwrap_or((0, 0));
+    let mut starts = vec![first];
+    starts.extend(below);
+    let mut sheets = Vec::new();
+    for (k, &(row, col)) in starts.iter().enumerate() {
+        let to = starts.get(k + 1).map_or(u32::MAX, |s| s.0);
+        let part = grid.band(row..to, 0..u32::MAX);
+        let mut here = tables_beside(file, name, &part, layout, input);
+        if here.is_empty() {
+            // A 大分類 line over no table (a note that names one): its rows are named.
+            name_band(file, name, &part, input);
+        }
+        if k > 0 {
+            if let Some(sheet) = here.first_mut() {
+                second_table(file, name, (row, col), starts[k - 1], sheet, layout, input);
+            }
+        }
+        sheets.extend(here);
+    }
+    sheets
+}
+
+/// The 大分類 lines (row, column) that start a table of another 大分類 below the first.
+fn tables_below(grid: &Grid, name: &str, layout: &Layout) -> Vec<(u32, u32)> {
+    let mut home = layout.section_for(name, "").map(|l| l.sheet.clone());
+    let mut out = Vec::new();
+    let mut row_of = grid.cells.iter().peekable();
+    while let Some((&(r, _), _)) = row_of.peek() {
+        let cells: Vec<(u32, &Found)> = grid
+            .cells
+            .range((r, 0)..=(r, u32::MAX))
+            .map(|((_, c), v)| (*c, v))
+            .collect();
+        while row_of.peek().is_some_and(|((rr, _), _)| *rr == r) {
+            row_of.next();
+        }
+        let heading = cells.iter().find_map(|(c, v)| match v {
+            Found::Text(t) if squash(t).starts_with("大分類") => Some((*c, t)),
+            _ => None,
+        });
+        let only_text = cells.iter().all(|(_, v)| matches!(v, Found::Text(_)));
+        let Some((c, text)) = heading.filter(|_| only_text && cells.len() <= 3) else {
+            continue;
+        };
+        let Some(sheet) = layout.section_for("", text).map(|l| l.sheet.clone()) else {
+            continue;
+        };
+        match &home {
+            Some(h) if *h != sheet => out.push((r, c)),
+            _ => {}
+        }
+        home = Some(sheet);
+    }
+    out
+}
+
+/// The I327 of a table at `at` read apart from the one at `before`; the sheet goes to the
+/// report sheet its 大分類 heading names.
+fn second_table(
+    file: &str,
+    name: &str,
+    at: (u32, u32),
+    before: (u32, u32),
+    sheet: &mut Sheet,
+    layout: &Layout,
+    input: &mut Input,
+) {
+    let home = (layout.section_for("", sheet.heading.as_str())).map(|l| l.sheet.clone());
+    let goes = match &home {
+        Some(h) if *h != sheet.name => format!("報告書では{h}のシートに入れます"),
+        _ => "報告書では同じシートに入れます".into(),
+    };
+    let cell = CellRef {
+        file: file.into(),
+        sheet: name.into(),
+        row: at.0,
+        col: at.1,
+    };
+    input.findings.push(Finding::new(
+        Code::SecondTable,
+        Location::cell(&cell, None, None),
+        None,
+        &[&a1(at.0, at.1), &a1(before.0, before.1), &goes],
+    ));
+    if let Some(h) = home {
+        sheet.name = h;
+    }
+}
+
+/// One sheet per table standing side by side (usually one).
+fn tables_beside(
+    file: &str,
+    name: &str,
+    grid: &Grid,
+    layout: &Layout,
+    input: &mut Input,
+) -> Vec<Sheet> {
+    let bands = table_bands(grid, &Labels::new(layout));
+    if bands.is_empty() {
+        return parse_sheet(file, name, grid, layout, input)
+            .into_iter()
+            .collect();
+    }
+    let mut starts: Vec<(u32, u32)> = vec![(0, bands[0].row)];
+    starts.extend(bands.iter().map(|b| (b.col, b.row)));
+    let mut sheets = Vec::new();
+    for (k, &(from, row)) in starts.iter().enumerate() {
+        let to = starts.get(k + 1).map_or(u32::MAX, |s| s.0);
+        let part = grid.band(0..u32::MAX, from..to);
+        let Some(mut sheet) = parse_sheet(file, name, &part, layout, input) else {
+            // No table found in the band (its header is named by an E106): its cells are named.
+            name_band(file, name, &part, input);
+            continue;
+        };
+        if k > 0 {
+            let before = (starts[k - 1].1, starts[k - 1].0);
+            second_table(file, name, (row, from), before, &mut sheet, layout, input);
+        }
+        sheets.push(sheet);
+    }
+    sheets
+}
+
+/// The cells of a band without a readable table, in one W217.
+fn name_band(file: &str, name: &str, part: &Grid, input: &mut Input) {
+    let Some(((r, c), v)) = part.cells.iter().find(|(k, _)| !part.is_used(k.0, k.1)) else {
+        return;
+    };
+    let (mut r1, mut c0, mut c1) = (*r, *c, *c);
+    for (rr, cc) in part.cells.keys() {
+        r1 = r1.max(*rr);
+        c0 = c0.min(*cc);
+        c1 = c1.max(*cc);
+    }
+    let cell = CellRef {
+        file: file.into(),
+        sheet: name.into(),
+        row: *r,
+        col: *c,
+    };
+    let short: String = v.display().chars().take(20).collect();
+    input.findings.push(Finding::new(
+        Code::NoteNotRead,
+        Location::cell(&cell, None, None),
+        Some(v.display()),
+        &[
+            &short,
+            &part.cells.len().to_string(),
+            &super::range_a1(*r, c0, r1, c1),
+        ],
+    ));
+}
+
+/// Parses one table's worksheet (or band of one); None when it holds no report table.
 pub(super) fn parse_sheet(
     file: &str,
     name: &str,
@@ -153,6 +321,9 @@ pub(super) fn parse_sheet(
     }
     let mut notes: BTreeSet<u32> = BTreeSet::new();
     let mut extents: Vec<(u32, u32)> = Vec::new();
+    // Rows the department hid inside a table are not published (as hidden sheets are not).
+    let hidden: BTreeSet<u32> = grid.structure.hidden_rows.iter().copied().collect();
+    let mut hidden_here: Vec<u32> = Vec::new();
     let mut col_groups: Vec<(u32, u32, Columns)> = Vec::new();
     for (region, heading) in &regions {
         let cols = &region.cols;
@@ -173,6 +344,10 @@ pub(super) fn parse_sheet(
         };
         for r in row_list {
             if header_rows.contains(&r) {
+                continue;
+            }
+            if hidden.contains(&r) {
+                hidden_here.push(r);
                 continue;
             }
             // The 大分類 line repeated above a table (the report writes one above each).
@@ -237,6 +412,7 @@ pub(super) fn parse_sheet(
         sheet.sections.push(section);
     }
     carry_breaks(grid, &mut sheet, &extents, input, &at);
+    hidden_rows_named(grid, (file, name), &hidden_here, input);
     // Above the first table is furniture, unless a table the reader skipped (E106) stands
     // there: its rows are a department's content.
     let furniture_end = failed.first().map_or(first.upper, |f| first.upper.min(*f));
@@ -285,6 +461,54 @@ fn carry_breaks(
             Location::cell(&at(b, col), no, None),
             None,
             &[&(b + 1).to_string()],
+        ));
+    }
+}
+
+/// One W238 per run of hidden rows inside a table: its rows, cells and range; the cells are
+/// consumed by the finding.
+fn hidden_rows_named(grid: &Grid, (file, name): (&str, &str), rows: &[u32], input: &mut Input) {
+    let mut runs: Vec<Vec<u32>> = Vec::new();
+    for &r in rows {
+        match runs.last_mut() {
+            Some(run) if run.last().is_some_and(|l| r == l + 1) => run.push(r),
+            _ => runs.push(vec![r]),
+        }
+    }
+    for run in runs {
+        let cells: Vec<(u32, u32)> = run
+            .iter()
+            .flat_map(|r| grid.cells.range((*r, 0)..=(*r, u32::MAX)).map(|(k, _)| *k))
+            .collect();
+        let Some(&(r0, c0)) = cells.first() else {
+            continue;
+        };
+        for (r, c) in &cells {
+            grid.mark(*r, *c);
+        }
+        let (lo, hi) = (run[0] + 1, run[run.len() - 1] + 1);
+        let rows = if lo == hi {
+            lo.to_string()
+        } else {
+            format!("{lo}〜{hi}")
+        };
+        let c_min = cells.iter().map(|k| k.1).min().unwrap_or(c0);
+        let c_max = cells.iter().map(|k| k.1).max().unwrap_or(c0);
+        let cell = CellRef {
+            file: file.into(),
+            sheet: name.into(),
+            row: r0,
+            col: c0,
+        };
+        input.findings.push(Finding::new(
+            Code::HiddenRowsNotRead,
+            Location::cell(&cell, None, None),
+            Some(grid.get(r0, c0).display()),
+            &[
+                &rows,
+                &cells.len().to_string(),
+                &super::range_a1(run[0], c_min, run[run.len() - 1], c_max),
+            ],
         ));
     }
 }

@@ -118,6 +118,9 @@ pub struct Styles {
     pub codes: HashMap<u32, String>,
     /// Whether each style fills its cell with a pattern or colour, by style index.
     pub filled: Vec<bool>,
+    /// The colour of each style's fill ("FFCC99", upper-case RGB without alpha), by style
+    /// index, where the fill names one.
+    pub colours: Vec<Option<String>>,
 }
 
 impl Styles {
@@ -139,19 +142,27 @@ impl Styles {
                 .map_or(xml.len(), |e| from + e);
             &xml[from..to]
         };
-        let fills: Vec<bool> = section("fills")
+        let fills: Vec<(bool, Option<String>)> = section("fills")
             .split("<fill>")
             .skip(1)
             .map(|f| {
-                tags(f, "patternFill")
+                let filled = tags(f, "patternFill")
                     .next()
                     .and_then(|t| attr(t, "patternType"))
                     .is_some_and(|p| p != "none" && p != "gray125")
-                    || f.contains("<gradientFill")
+                    || f.contains("<gradientFill");
+                let colour = tags(f, "fgColor").next().and_then(|t| attr(t, "rgb"));
+                let colour = colour.map(|c| {
+                    let c = c.to_ascii_uppercase();
+                    let n = c.chars().count();
+                    c.chars().skip(n.saturating_sub(6)).collect::<String>()
+                });
+                (filled, colour)
             })
             .collect();
         let mut format_ids = Vec::new();
         let mut filled = Vec::new();
+        let mut colours = Vec::new();
         for xf in tags(section("cellXfs"), "xf") {
             format_ids.push(
                 attr(xf, "numFmtId")
@@ -159,12 +170,15 @@ impl Styles {
                     .unwrap_or(0),
             );
             let fill: usize = attr(xf, "fillId").and_then(|n| n.parse().ok()).unwrap_or(0);
-            filled.push(fills.get(fill).copied().unwrap_or(false));
+            let (on, colour) = fills.get(fill).cloned().unwrap_or_default();
+            filled.push(on);
+            colours.push(colour.filter(|_| on));
         }
         Styles {
             format_ids,
             codes,
             filled,
+            colours,
         }
     }
 
@@ -193,6 +207,11 @@ impl Styles {
     /// True when style `style` fills its cell with a colour or pattern.
     pub fn is_filled(&self, style: u32) -> bool {
         self.filled.get(style as usize).copied().unwrap_or(false)
+    }
+
+    /// The RGB colour ("FFCC99") style `style` fills its cell with, if it names one.
+    pub fn fill_colour(&self, style: u32) -> Option<&str> {
+        self.colours.get(style as usize)?.as_deref()
     }
 }
 
@@ -239,5 +258,7 @@ mod tests {
         assert_eq!(s.format_code(2), Some("0.00%"));
         assert_eq!(s.format_code(3), None);
         assert!(!s.is_filled(0) && s.is_filled(1) && !s.is_filled(2));
+        assert_eq!(s.fill_colour(1), Some("FFFF00"));
+        assert_eq!(s.fill_colour(0), None);
     }
 }
