@@ -223,6 +223,25 @@ fn correct_form(
         ));
         f.found = Found::Number(*d);
     }
+    if let (Found::Number(stored), Value::Number(d), true) = (&f.found, &f.value, f.is_percent()) {
+        if stored != d {
+            // 102.9 % typed in Excel: stored as 1.029 with a percent format.
+            let (new, stored) = (d.normalize().to_string(), stored.normalize().to_string());
+            let shown = format!("{new}%");
+            let at = location(f.at.as_ref(), item, indicator);
+            let args = [shown.as_str(), stored.as_str(), new.as_str()];
+            let c = Correction::new(
+                at,
+                label,
+                shown.clone(),
+                new.clone(),
+                Code::PercentFormat,
+                &args,
+            );
+            out.push(c);
+            f.found = Found::Number(*d);
+        }
+    }
 }
 
 /// A derived figure that shows differently from the recalculation (`figure` at `decimals`)

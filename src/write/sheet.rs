@@ -565,22 +565,21 @@ impl<'a> SheetWriter<'a> {
         let dp = decimals.max(input_decimals(ind));
         let fx = indicator_formulas(top, self.ctx.year, &d.rule, dp);
         let dnum = f.derived(decimals);
+        // Each derived cell keeps the decimals the input showed it with.
         let effect = Place::merged(top, col::EFFECT, 2);
-        self.formula(effect, &fx.effect, d.effect, dnum, &ind.effect)?;
+        let fmt = f.shown(&ind.effect, dnum, decimals);
+        self.formula(effect, &fx.effect, d.effect, fmt, &ind.effect)?;
         let rate_year = Place::merged(top, col::RATE_YEAR, 2);
-        self.formula(
-            rate_year,
-            &fx.rate_year,
-            d.rate_year,
-            &f.rate,
-            &ind.rate_year,
-        )?;
+        let fmt = f.shown(&ind.rate_year, &f.rate, 1);
+        self.formula(rate_year, &fx.rate_year, d.rate_year, fmt, &ind.rate_year)?;
         let total = Place::cell(lower, col::TOTAL);
         let rate_total = Place::merged(top, col::RATE_TOTAL, 2);
         match (fx.actual_to_date, fx.rate_total) {
             (Some(sum), Some(rate)) => {
-                self.formula(total, &sum, d.actual_to_date, dnum, &ind.actual_total)?;
-                self.formula(rate_total, &rate, d.rate_total, &f.rate, &ind.rate_total)?;
+                let fmt = f.shown(&ind.actual_total, dnum, decimals);
+                self.formula(total, &sum, d.actual_to_date, fmt, &ind.actual_total)?;
+                let fmt = f.shown(&ind.rate_total, &f.rate, 1);
+                self.formula(rate_total, &rate, d.rate_total, fmt, &ind.rate_total)?;
             }
             _ => {
                 self.value(total, &ind.actual_total, dnum, &f.right)?;
