@@ -76,7 +76,12 @@ fn indicator_key(f: &Finding) -> IndicatorKey {
 fn unreadable_indicators(findings: &[Finding]) -> std::collections::HashSet<IndicatorKey> {
     findings
         .iter()
-        .filter(|f| matches!(f.code, Code::TextInActual | Code::TextInNumberCell))
+        .filter(|f| {
+            matches!(
+                f.code,
+                Code::TextInActual | Code::TextInNumberCell | Code::NumberOutOfRange
+            )
+        })
         .filter(|f| f.at.indicator.is_some())
         .map(indicator_key)
         .collect()

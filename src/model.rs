@@ -93,6 +93,9 @@ pub enum Found {
     Number(Decimal),
     /// A text cell, kept byte for byte.
     Text(String),
+    /// A numeric cell beyond the exact decimals' range (8e28), kept as its number ("8e28"):
+    /// written back as a number, never used in a calculation.
+    Huge(String),
 }
 
 impl Found {
@@ -101,7 +104,7 @@ impl Found {
         match self {
             Found::Empty => String::new(),
             Found::Number(d) => d.normalize().to_string(),
-            Found::Text(s) => s.clone(),
+            Found::Text(s) | Found::Huge(s) => s.clone(),
         }
     }
 }

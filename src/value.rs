@@ -333,6 +333,14 @@ pub fn format_decimals(code: &str) -> Option<u32> {
     })
 }
 
+/// Digits in full width: 12 → 「１２」 (the 大分類 heading).
+pub fn fullwidth_digits(n: u32) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -133,6 +133,7 @@ pub(super) fn field(
         Found::Empty => Value::Blank,
         Found::Number(d) => Value::Number(*d),
         Found::Text(s) => parse_text(s),
+        Found::Huge(s) => Value::Text(s.clone()),
     };
     // 102.9 % is stored as 1.029 with a percent format: the value is what the cell shows
     // (the correction stage logs the scaling as a form correction).

@@ -7,7 +7,7 @@ use super::heights::{column_width, heading_height, line_height, set_block_height
 use super::marks::Marks;
 use super::pages::{print_setup, Block, PrintPlan};
 use super::placed::Placed;
-use super::{to_f64, WriteOptions};
+use super::{huge, to_f64, WriteOptions};
 use crate::calc::formulas::indicator_formulas;
 use crate::calc::input_decimals;
 use crate::layout::{col, report_date, Layout};
@@ -168,7 +168,8 @@ impl<'a> SheetWriter<'a> {
         let (layout, f) = (ctx.layout, &ctx.f);
         let section_layout = layout.section_for(&sheet.name, sheet.heading.as_str());
         let heading = sheet.heading.text.clone().or_else(|| {
-            section_layout.map(|s| format!("大分類{} {}", fullwidth_digits(s.no), s.title))
+            section_layout
+                .map(|s| format!("大分類{} {}", crate::value::fullwidth_digits(s.no), s.title))
         });
         if let Some(h) = &heading {
             self.ws
@@ -406,7 +407,10 @@ impl<'a> SheetWriter<'a> {
                 };
                 self.ws.write_string_with_format(row, c, text, text_fmt)?
             }
-            Value::Text(s) => self.ws.write_string_with_format(row, c, s, text_fmt)?,
+            Value::Text(s) => match &field.found {
+                Found::Huge(n) => self.ws.write_number_with_format(row, c, huge(n), fmt)?,
+                _ => self.ws.write_string_with_format(row, c, s, text_fmt)?,
+            },
             Value::Blank => self.ws.write_blank(row, c, fmt)?,
         };
         self.annotate(row, c, field.at.as_ref())
@@ -588,12 +592,4 @@ impl<'a> SheetWriter<'a> {
         }
         Ok(())
     }
-}
-
-/// "12" → "１２".
-fn fullwidth_digits(n: u32) -> String {
-    n.to_string()
-        .chars()
-        .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
-        .collect()
 }
