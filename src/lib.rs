@@ -222,12 +222,15 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
     };
     let corrections = correct::correct(&mut output);
     let unreadable = unreadable_indicators(&findings);
+    let repeated = correct::repeated_formulas(&corrections);
     // One finding per root cause: the derived figures of an indicator with an unreadable value
     // are recalculated (to "-") and logged in changes.csv, without findings of their own.
     findings.extend(
         corrections
             .iter()
-            .map(|c| &c.finding)
+            .enumerate()
+            .filter(|(i, _)| !repeated.contains(i))
+            .map(|(_, c)| &c.finding)
             .filter(|f| !(is_derived_fix(f) && unreadable.contains(&indicator_key(f))))
             .cloned(),
     );

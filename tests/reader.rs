@@ -510,3 +510,36 @@ fn i321_percent_format_reads_as_the_percent_shown() {
         "{note}"
     );
 }
+
+/// A department's own formula typed into every 実施効果 of a file the same way (relative to its
+/// row): one W230 for the file naming how many cells, each cell still in `changes.csv`.
+#[test]
+fn the_same_other_formula_down_a_column_is_one_w230() {
+    let dir = crate::fixture::with_sample();
+    let cells = [
+        "大分類1",
+        "R5",
+        "=L6-K5+1",
+        "大分類1",
+        "R13",
+        "=L14-K13+1",
+        "大分類1",
+        "R15",
+        "=L16-K15+1",
+    ];
+    let edited = filled(dir.path(), "own.xlsx", &cells);
+    let outcome = shinchoku::process(&[edited], &defaults()).unwrap();
+    one(
+        &outcome.findings,
+        Code::FormulaReplaced,
+        "R5",
+        "実施効果のセルの式「=L6-K5+1」は計算規則の式ではありません（再計算値 -9 に修正）。同じ形の式がこのファイルの3個のセルにあり、すべて再計算値に修正しました",
+    );
+    let fixed: Vec<_> = outcome
+        .corrections
+        .iter()
+        .filter(|c| c.code() == Code::FormulaReplaced)
+        .map(|c| c.at().a1().unwrap_or_default())
+        .collect();
+    assert_eq!(fixed, ["R5", "R13", "R15"]);
+}
