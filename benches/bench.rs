@@ -437,6 +437,7 @@ fn cell(ws: &mut Worksheet, r: u32, c: u16, found: &Found, fmt: &Format) -> Resu
         Found::Empty => ws.write_blank(r, c, fmt)?,
         Found::Number(d) => ws.write_number_with_format(r, c, shinchoku::write::to_f64(*d), fmt)?,
         Found::Text(s) => ws.write_string_with_format(r, c, s, fmt)?,
+        Found::Huge(n) => ws.write_number_with_format(r, c, shinchoku::write::huge(n), fmt)?,
     };
     Ok(())
 }

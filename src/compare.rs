@@ -24,7 +24,13 @@ fn push_field(cells: &mut Vec<ItemCell>, group: usize, ind: Option<&str>, label:
         field: label.to_string(),
         indicator: ind.map(str::to_string),
         at: f.at.clone(),
-        value: f.found.display(),
+        // A percent cell (1.029 shown as 102.9%) is compared as the percent it shows.
+        value: match (&f.found, &f.value) {
+            (Found::Number(_), crate::value::Value::Number(d)) if f.is_percent() => {
+                d.normalize().to_string()
+            }
+            _ => f.found.display(),
+        },
         text: matches!(f.found, Found::Text(_)),
     });
 }

@@ -3,7 +3,7 @@
 //! department's targets, actuals, grades and texts are never changed). Each correction holds
 //! the [`Finding`] that reports it; [`history`] numbers them as rows of the 変更履歴.
 
-use crate::calc::given::{is_rule_formula, DerivedCell};
+use crate::calc::given::{is_rule_formula, shape, DerivedCell};
 use crate::calc::same_at_precision;
 use crate::compare::char_diff;
 use crate::finding::{Code, Finding, Location};
@@ -84,7 +84,41 @@ pub fn correct(report: &mut Report) -> Vec<Correction> {
             correct_indicator(ind, no, &mut out);
         }
     }
+    for group in formula_groups(&out).into_iter().filter(|g| g.len() > 1) {
+        let first = &mut out[group[0]].finding.message;
+        first.push_str(&format!(
+            "。同じ形の式がこのファイルの{}個のセルにあり、すべて再計算値に修正しました",
+            group.len()
+        ));
+    }
     out
+}
+
+/// The W230 corrections by file, field and formula shape (a formula copied down a column is
+/// one shape), each group in order: indices into `corrections`.
+fn formula_groups(corrections: &[Correction]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<((String, String, String), Vec<usize>)> = Vec::new();
+    for (i, c) in corrections.iter().enumerate() {
+        let Some((row, _)) = c.at().pos.filter(|_| c.code() == Code::FormulaReplaced) else {
+            continue;
+        };
+        let key = (c.at().file.clone(), c.field.clone(), shape(&c.old, row));
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// The W230 corrections that repeat the first of their file with a formula of the same shape:
+/// logged in `changes.csv`, their finding given once (W230 once per file for a formula that
+/// differs everywhere the same way, not once per cell).
+pub fn repeated_formulas(corrections: &[Correction]) -> std::collections::HashSet<usize> {
+    formula_groups(corrections)
+        .into_iter()
+        .flat_map(|g| g.into_iter().skip(1))
+        .collect()
 }
 
 fn correct_indicator(ind: &mut Indicator, no: Option<u32>, out: &mut Vec<Correction>) {
@@ -222,6 +256,25 @@ fn correct_form(
             &[text, &new],
         ));
         f.found = Found::Number(*d);
+    }
+    if let (Found::Number(stored), Value::Number(d), true) = (&f.found, &f.value, f.is_percent()) {
+        if stored != d {
+            // 102.9 % typed in Excel: stored as 1.029 with a percent format.
+            let (new, stored) = (d.normalize().to_string(), stored.normalize().to_string());
+            let shown = format!("{new}%");
+            let at = location(f.at.as_ref(), item, indicator);
+            let args = [shown.as_str(), stored.as_str(), new.as_str()];
+            let c = Correction::new(
+                at,
+                label,
+                shown.clone(),
+                new.clone(),
+                Code::PercentFormat,
+                &args,
+            );
+            out.push(c);
+            f.found = Found::Number(*d);
+        }
     }
 }
 

@@ -82,7 +82,12 @@ fn indicator_key(f: &Finding) -> IndicatorKey {
 fn unreadable_indicators(findings: &[Finding]) -> std::collections::HashSet<IndicatorKey> {
     findings
         .iter()
-        .filter(|f| matches!(f.code, Code::TextInActual | Code::TextInNumberCell))
+        .filter(|f| {
+            matches!(
+                f.code,
+                Code::TextInActual | Code::TextInNumberCell | Code::NumberOutOfRange
+            )
+        })
         .filter(|f| f.at.indicator.is_some())
         .map(indicator_key)
         .collect()
@@ -243,12 +248,15 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
     };
     let corrections = correct::correct(&mut output);
     let unreadable = unreadable_indicators(&findings);
+    let repeated = correct::repeated_formulas(&corrections);
     // One finding per root cause: the derived figures of an indicator with an unreadable value
     // are recalculated (to "-") and logged in changes.csv, without findings of their own.
     findings.extend(
         corrections
             .iter()
-            .map(|c| &c.finding)
+            .enumerate()
+            .filter(|(i, _)| !repeated.contains(i))
+            .map(|(_, c)| &c.finding)
             .filter(|f| !(is_derived_fix(f) && unreadable.contains(&indicator_key(f))))
             .cloned(),
     );

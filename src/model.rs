@@ -93,6 +93,9 @@ pub enum Found {
     Number(Decimal),
     /// A text cell, kept byte for byte.
     Text(String),
+    /// A numeric cell beyond the exact decimals' range (8e28), kept as its number ("8e28"):
+    /// written back as a number, never used in a calculation.
+    Huge(String),
 }
 
 impl Found {
@@ -101,7 +104,7 @@ impl Found {
         match self {
             Found::Empty => String::new(),
             Found::Number(d) => d.normalize().to_string(),
-            Found::Text(s) => s.clone(),
+            Found::Text(s) | Found::Huge(s) => s.clone(),
         }
     }
 }
@@ -172,6 +175,9 @@ pub struct Field {
     pub at: Option<CellRef>,
     /// The formula the cell held, as stored (`found` is then its cached result, if any).
     pub formula: Option<String>,
+    /// The cell's number format code as stored ("0.0%", `#,##0;"△ "#,##0`): a percent format
+    /// scales the value, and a derived cell keeps the decimals it was shown with.
+    pub format: Option<Arc<str>>,
 }
 
 impl Field {
@@ -182,7 +188,22 @@ impl Field {
             found: Found::Empty,
             at: None,
             formula: None,
+            format: None,
         }
+    }
+
+    /// The decimals the cell was shown with, when its number format fixes them.
+    pub fn shown_decimals(&self) -> Option<u32> {
+        self.format
+            .as_deref()
+            .and_then(crate::value::format_decimals)
+    }
+
+    /// True when the cell's number format shows a percent (1.029 shown as 102.9%).
+    pub fn is_percent(&self) -> bool {
+        self.format
+            .as_deref()
+            .is_some_and(crate::value::is_percent_format)
     }
 }
 

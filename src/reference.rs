@@ -191,7 +191,7 @@ fn field(f: &Found) -> Field {
     let value = match f {
         Found::Empty => Value::Blank,
         Found::Number(d) => Value::Number(*d),
-        Found::Text(s) => parse_text(s),
+        Found::Text(s) | Found::Huge(s) => parse_text(s),
     };
     Field {
         found: f.clone(),

@@ -289,8 +289,74 @@ pub fn is_date_text(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
+/// The parts of a number format code outside quotes, brackets and escapes, for its first
+/// (positive) section: `#,##0.0;"△ "#,##0.0` → `#,##0.0`.
+fn format_first_section(code: &str) -> String {
+    let mut out = String::new();
+    let (mut quoted, mut bracket, mut escaped) = (false, false, false);
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' | '_' | '*' if !quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '[' if !quoted => bracket = true,
+            ']' if !quoted => bracket = false,
+            ';' if !quoted && !bracket => break,
+            _ if quoted || bracket => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// True when a number format code shows its value as a percent (`0.0%`): a `%` outside
+/// quotes. Excel stores 102.9 % as 1.029 with such a format.
+pub fn is_percent_format(code: &str) -> bool {
+    format_first_section(code).contains('%')
+}
+
+/// The decimals a number format code shows (`#,##0` → 0, `#,##0.0;"△ "#,##0.0` → 1,
+/// `0.0%` → 1); None for `General`, text, dates and times (no fixed decimals).
+pub fn format_decimals(code: &str) -> Option<u32> {
+    let first = format_first_section(code);
+    let lower = first.to_lowercase();
+    if lower.contains("general") || first.contains('@') || lower.contains(['y', 'd', 'h', 's']) {
+        return None;
+    }
+    let digits = |c: char| matches!(c, '0' | '#' | '?');
+    if !first.chars().any(digits) {
+        return None;
+    }
+    Some(match first.split_once('.') {
+        Some((_, frac)) => frac.chars().take_while(|c| digits(*c)).count() as u32,
+        None => 0,
+    })
+}
+
+/// Digits in full width: 12 → 「１２」 (the 大分類 heading).
+pub fn fullwidth_digits(n: u32) -> String {
+    n.to_string()
+        .chars()
+        .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn number_formats_give_percent_and_decimals() {
+        assert!(is_percent_format("0.0%"));
+        assert!(!is_percent_format("0.0\"%\""));
+        assert!(!is_percent_format("#,##0;\"△ \"#,##0"));
+        assert_eq!(format_decimals("#,##0;\"△ \"#,##0"), Some(0));
+        assert_eq!(format_decimals("#,##0.0;\"△ \"#,##0.0"), Some(1));
+        assert_eq!(format_decimals("0.00%"), Some(2));
+        assert_eq!(format_decimals("[Red]0.000"), Some(3));
+        assert_eq!(format_decimals("General"), None);
+        assert_eq!(format_decimals("yyyy/m/d"), None);
+        assert_eq!(format_decimals("@"), None);
+    }
+
     use super::*;
 
     #[test]

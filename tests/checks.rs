@@ -260,16 +260,20 @@ fn w201_derived_differs() {
 }
 
 /// The base workbook with cell `a1` on sheet 1 replaced by the raw cell XML `cell`.
-fn with_cell_xml(a1: &str, cell: &str) -> Vec<Finding> {
+fn cell_xml_bytes(a1: &str, cell: &str) -> Vec<u8> {
     let bytes = workbook_bytes(&small_report(&[55]));
-    let bytes = repack(&bytes, None, &|name, data| {
+    repack(&bytes, None, &|name, data| {
         if name != "xl/worksheets/sheet1.xml" {
             return data;
         }
         let xml = String::from_utf8(data).unwrap();
         replace_cell(&xml, a1, cell).into_bytes()
-    });
-    findings(&bytes)
+    })
+}
+
+/// The findings of the base workbook with cell `a1` replaced by the raw cell XML `cell`.
+fn with_cell_xml(a1: &str, cell: &str) -> Vec<Finding> {
+    findings(&cell_xml_bytes(a1, cell))
 }
 
 #[test]
@@ -713,4 +717,36 @@ fn w214_identical_copy_in_a_second_file_adds_nothing() {
         "{stdout}"
     );
     assert!(!stdout.contains("E101"), "{stdout}");
+}
+
+/// A number beyond the exact decimals' range (8e28 in an actual): a clear error naming the
+/// number, not "text in an actual"; the report keeps it as a number, not as text.
+#[test]
+fn e122_number_out_of_range() {
+    let f = with_cell_xml("L6", "<c r=\"L6\"><v>8E+28</v></c>");
+    let e122: Vec<_> = f
+        .iter()
+        .filter(|f| f.code == Code::NumberOutOfRange)
+        .collect();
+    assert_eq!(e122.len(), 1, "{f:#?}");
+    assert_finding(
+        e122[0],
+        "L6",
+        "数値 8e28 は計算できる範囲（絶対値で約7.9×10^28まで）を超えています。数値のまま残しましたが、計算には使いません。正しい値を入力してください",
+    );
+    assert!(f.iter().all(|f| f.code != Code::TextInActual), "{f:#?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = cell_xml_bytes("L6", "<c r=\"L6\"><v>8E+28</v></c>");
+    std::fs::write(dir.path().join("big.xlsx"), bytes).unwrap();
+    crate::fixture::Run::new(dir.path())
+        .args(&["report", "big.xlsx", "--out", "out"])
+        .completes();
+    let cell = crate::fixture::python(
+        "import json,sys\nfrom openpyxl import load_workbook\n\
+         v=load_workbook(sys.argv[1])['大分類3']['L6'].value\n\
+         print(json.dumps([isinstance(v, (int, float)), float(v) if not isinstance(v, str) else v]))",
+        &[&dir.path().join("out/report.xlsx")],
+    );
+    assert_eq!(cell, serde_json::json!([true, 8e28]), "a number, not text");
 }

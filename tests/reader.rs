@@ -631,6 +631,33 @@ fn items(report: &shinchoku::model::Report) -> Vec<String> {
         .collect()
 }
 
+/// The sample with cells set by openpyxl (`tests/py/fill_cells.py`), saved as `out`.
+fn filled(dir: &std::path::Path, out: &str, cells: &[&str]) -> std::path::PathBuf {
+    let fill = std::process::Command::new("python3")
+        .arg(crate::fixture::root().join("tests/py/fill_cells.py"))
+        .arg(dir.join("mine-r1.xlsx"))
+        .arg(dir.join(out))
+        .args(cells)
+        .output()
+        .unwrap();
+    assert!(fill.status.success(), "{:?}", crate::fixture::text(&fill));
+    dir.join(out)
+}
+
+/// Every number-column value of a report, in order (what the report prints).
+fn figures(report: &shinchoku::model::Report) -> Vec<shinchoku::value::Value> {
+    report
+        .indicators()
+        .flat_map(|(_, ind)| {
+            [&ind.base, &ind.target_total, &ind.actual_total, &ind.effect]
+                .into_iter()
+                .chain([&ind.rate_year, &ind.rate_total])
+                .chain(ind.targets.iter().chain(ind.actuals.iter()))
+                .map(|f| f.value.clone())
+        })
+        .collect()
+}
+
 /// A yellow fill on K5, the 入力 colour shinchoku's template uses on L5, and a link from A5 to
 /// a place in the workbook (openpyxl).
 const MARKED: &str = r#"
@@ -666,4 +693,90 @@ fn i326_fill_colours_and_links_in_the_workbook() {
         ],
         "{f:#?}"
     );
+}
+
+/// Excel stores 102.9 % as 1.029 with a `0.0%` format. Written so by openpyxl into the sample's
+/// №3 特別研修参加率 actual (大分類1 L16), it gives the same figures as 102.9 typed, W203 (a
+/// percent actual above 100) still fires, and the scaling is a form correction: a
+/// `changes.csv` row and a note in the return workbook.
+#[test]
+fn i321_percent_format_reads_as_the_percent_shown() {
+    let dir = crate::fixture::with_sample();
+    let typed = filled(dir.path(), "typed.xlsx", &["大分類1", "L16", "102.9"]);
+    let pct = filled(dir.path(), "pct.xlsx", &["大分類1", "L16", "pct:1.029"]);
+    let typed = shinchoku::process(&[typed], &defaults()).unwrap();
+    let pct = shinchoku::process(&[pct], &defaults()).unwrap();
+    assert_eq!(figures(&pct.output), figures(&typed.output));
+    let at = |f: &Finding| (f.code, f.at.a1());
+    let l16 = Some("L16".to_string());
+    for outcome in [&typed, &pct] {
+        assert!(outcome
+            .findings
+            .iter()
+            .any(|f| at(f) == (Code::PercentOver100, l16.clone())));
+    }
+    let i321 = one(
+        &pct.findings,
+        Code::PercentFormat,
+        "L16",
+        "パーセントの表示形式のセル（表示「102.9%」、保存値 1.029）を数値 102.9 に修正しました",
+    );
+    assert_eq!(i321.at.item, Some(3));
+    assert_eq!(pct.corrections.len(), typed.corrections.len() + 1);
+
+    crate::fixture::Run::new(dir.path())
+        .args(&["report", "pct.xlsx", "--out", "out"])
+        .completes();
+    let csv = std::fs::read_to_string(dir.path().join("out/changes.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().filter(|l| l.contains(",I321,")).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    assert!(
+        rows[0].starts_with("pct.xlsx,大分類1,L16,3,特別研修参加率(%),R1実績,102.9%,102.9,I321,"),
+        "{}",
+        rows[0]
+    );
+    let notes = crate::fixture::python(
+        "import json,sys\nfrom openpyxl import load_workbook\n\
+         c=load_workbook(sys.argv[1])['大分類1']['L16'].comment\n\
+         print(json.dumps(c.text if c else None))",
+        &[&dir.path().join("out/返却/pct_確認.xlsx")],
+    );
+    let note = notes.as_str().unwrap_or_default();
+    assert!(
+        note.contains("修正 R1実績: 「102.9%」→「102.9」 パーセントの表示形式のセル（表示「102.9%」、保存値 1.029）"),
+        "{note}"
+    );
+}
+
+/// A department's own formula typed into every 実施効果 of a file the same way (relative to its
+/// row): one W230 for the file naming how many cells, each cell still in `changes.csv`.
+#[test]
+fn the_same_other_formula_down_a_column_is_one_w230() {
+    let dir = crate::fixture::with_sample();
+    let cells = [
+        "大分類1",
+        "R5",
+        "=L6-K5+1",
+        "大分類1",
+        "R13",
+        "=L14-K13+1",
+        "大分類1",
+        "R15",
+        "=L16-K15+1",
+    ];
+    let edited = filled(dir.path(), "own.xlsx", &cells);
+    let outcome = shinchoku::process(&[edited], &defaults()).unwrap();
+    one(
+        &outcome.findings,
+        Code::FormulaReplaced,
+        "R5",
+        "実施効果のセルの式「=L6-K5+1」は計算規則の式ではありません（再計算値 -9 に修正）。同じ形の式がこのファイルの3個のセルにあり、すべて再計算値に修正しました",
+    );
+    let fixed: Vec<_> = outcome
+        .corrections
+        .iter()
+        .filter(|c| c.code() == Code::FormulaReplaced)
+        .map(|c| c.at().a1().unwrap_or_default())
+        .collect();
+    assert_eq!(fixed, ["R5", "R13", "R15"]);
 }

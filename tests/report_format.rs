@@ -265,3 +265,28 @@ fn facts_of_report(dir: &Path, extra: &[&str]) -> Json {
     Run::new(dir).args(&args).ok();
     facts(&dir.join("dated/report.xlsx"))
 }
+
+/// Each cell's number format and cached value, for the cells named after the book.
+const CELL_FORMATS: &str = "import json,sys\nfrom openpyxl import load_workbook\n\
+    f=load_workbook(sys.argv[1])['大分類1']\n\
+    v=load_workbook(sys.argv[1],data_only=True)['大分類1']\n\
+    print(json.dumps({a:[f[a].number_format,repr(v[a].value)] for a in ['R13','R15','R17','R21','S15']}))";
+
+/// What the city printed stays printed so: the sample stores the exact 実施効果 7.9 (大分類1
+/// R15) and 0.14 (R17) shown with no decimals, as the seed prints 「8」 and 「0」; the report
+/// keeps that display over the exact figure. A cell shown with its rule's decimals keeps them.
+#[test]
+fn derived_cells_keep_the_decimals_the_city_printed() {
+    let dir = report();
+    let cells = crate::fixture::python(CELL_FORMATS, &[&dir.path().join("out/report.xlsx")]);
+    let integer = r##"#,##0;"△ "#,##0"##;
+    let one = r##"#,##0.0;"△ "#,##0.0"##;
+    let expected = serde_json::json!({
+        "R13": [integer, "0"],
+        "R15": [integer, "7.9"],
+        "R17": [integer, "0.14"],
+        "R21": [one, "1.37"],
+        "S15": [one, "102.9"],
+    });
+    assert_eq!(cells, expected);
+}

@@ -393,6 +393,7 @@ mod tests {
                 found: crate::model::Found::Number(Decimal::from(n)),
                 at: Some(at.clone()),
                 formula: None,
+                format: None,
             },
             name: TextField {
                 text: Some(name.into()),

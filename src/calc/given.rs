@@ -32,6 +32,28 @@ pub fn normalise(formula: &str) -> String {
     s.replace("_XLFN.", "")
 }
 
+/// A formula's shape relative to its cell at 0-based `row`: normalised, each reference's row
+/// as an offset from the cell (`L6-K5` at row 4 → `L[1]-K[0]`), so the same formula typed into
+/// every row of a column has one shape.
+pub fn shape(formula: &str, row: u32) -> String {
+    let s: Vec<char> = normalise(formula).chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        out.push(s[i]);
+        i += 1;
+        if s[i - 1].is_ascii_uppercase() && s.get(i).is_some_and(char::is_ascii_digit) {
+            let start = i;
+            while s.get(i).is_some_and(char::is_ascii_digit) {
+                i += 1;
+            }
+            let n: i64 = s[start..i].iter().collect::<String>().parse().unwrap_or(0);
+            out.push_str(&format!("[{}]", n - i64::from(row) - 1));
+        }
+    }
+    out
+}
+
 /// True when `formula`, found in the derived cell `which` at 0-based `row`, is the formula
 /// shinchoku writes for `rule` (for any report year and any rounding of sums).
 pub fn is_rule_formula(formula: &str, which: DerivedCell, row: u32, rule: &Rule) -> bool {
@@ -68,6 +90,13 @@ mod tests {
             percent: false,
             declared: true,
         }
+    }
+
+    #[test]
+    fn a_formula_copied_down_a_column_has_one_shape() {
+        assert_eq!(shape("=L6-K5", 4), "L[1]-K[0]");
+        assert_eq!(shape("= $L$8 - K7", 6), shape("=L6-K5", 4));
+        assert_ne!(shape("=L6-K5", 6), shape("=L6-K5", 4));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::calc::target_sum;
 use crate::finding::{Code, Finding, Location};
-use crate::model::{Derived, Field, Figure, Indicator, Item, Report, TextField, Year};
+use crate::model::{Derived, Field, Figure, Found, Indicator, Item, Report, TextField, Year};
 use crate::rules::{RateRule, TotalRule};
 use crate::value::{format_report, squash, Value};
 use crate::vocab;
@@ -90,7 +90,7 @@ fn check_indicator(item: &Item, ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Fin
 }
 
 /// E105 / W209: text where a number belongs (an actual cannot be recalculated); E121 when it is
-/// a date (Excel turned 「12/15」 into one).
+/// a date (Excel turned 「12/15」 into one); E122 a number beyond the decimals' range.
 fn text_in_number_cells(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let inputs = std::iter::once((&ind.base, false))
         .chain(ind.targets.iter().map(|f| (f, false)))
@@ -98,7 +98,9 @@ fn text_in_number_cells(ind: &Indicator, cx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .chain(ind.actuals.iter().map(|f| (f, true)));
     for (f, is_actual) in inputs {
         if let Value::Text(t) = &f.value {
-            let code = if crate::value::is_date_text(t) {
+            let code = if matches!(f.found, Found::Huge(_)) {
+                Code::NumberOutOfRange
+            } else if crate::value::is_date_text(t) {
                 Code::DateInNumberCell
             } else if is_actual {
                 Code::TextInActual

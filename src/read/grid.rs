@@ -217,6 +217,7 @@ pub(super) fn grid_from_range(range: &calamine::Range<Data>) -> Grid {
 pub(super) fn number_or_text(f: f64) -> Found {
     match from_f64(f) {
         Some(d) => Found::Number(d),
+        None if f.is_finite() => Found::Huge(format!("{f:e}")),
         None => Found::Text(f.to_string()),
     }
 }

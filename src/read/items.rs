@@ -8,7 +8,8 @@ use super::{range_a1, Input};
 use crate::finding::{Code, Finding, Location};
 use crate::layout::matches;
 use crate::model::{a1, Action, CellRef, Field, Found, Indicator, Item, TextField};
-use crate::value::{parse_text, Value};
+use crate::value::{is_percent_format, parse_text, Value};
+use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// One table of a sheet as the item parser sees it: the grid, its columns, the cell and text
@@ -124,17 +125,33 @@ pub(super) fn field(
         return Field::default();
     };
     let found = grid.take(row, col).clone();
-    let value = match &found {
+    let format: Option<std::sync::Arc<str>> = grid
+        .structure
+        .styles
+        .get(&(row, col))
+        .and_then(|s| grid.styles.format_code(*s))
+        .filter(|code| *code != "General")
+        .map(Into::into);
+    let mut value = match &found {
         Found::Empty => Value::Blank,
         Found::Number(d) => Value::Number(*d),
         Found::Text(s) => parse_text(s),
+        Found::Huge(s) => Value::Text(s.clone()),
     };
+    // 102.9 % is stored as 1.029 with a percent format: the value is what the cell shows
+    // (the correction stage logs the scaling as a form correction).
+    if let (Found::Number(d), true) = (&found, format.as_deref().is_some_and(is_percent_format)) {
+        if let Some(shown) = d.checked_mul(Decimal::ONE_HUNDRED) {
+            value = Value::Number(shown.normalize());
+        }
+    }
     let formula = grid.formulas.get(&(row, col)).cloned();
     Field {
         value,
         found,
         at: Some(at(row, col)),
         formula,
+        format,
     }
 }
 

@@ -35,6 +35,7 @@ pub(super) fn item_no(found: &Found) -> ItemNo {
     match found {
         Found::Empty => ItemNo::Empty,
         Found::Number(d) => whole(*d),
+        Found::Huge(_) => ItemNo::Bad,
         Found::Text(t) => {
             let s = norm(t);
             let s = ["NO.", "NO", "№", "#"]

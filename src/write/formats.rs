@@ -1,6 +1,7 @@
 //! The cell formats of the written workbooks, built once from the layout.
 
 use crate::layout::Layout;
+use crate::model::Field;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
 
 /// The formats used in the report, built once from the layout.
@@ -95,5 +96,15 @@ impl Formats {
     /// The derived number format with `decimals` places (3 at most).
     pub fn derived(&self, decimals: u32) -> &Format {
         &self.derived[decimals.min(3) as usize]
+    }
+
+    /// The format of a derived cell: the decimals `field` was shown with in the input when
+    /// they differ from `decimals` (what the city printed stays printed so: 7.9 shown as
+    /// 「8」), else `default`.
+    pub fn shown<'f>(&'f self, field: &Field, default: &'f Format, decimals: u32) -> &'f Format {
+        match field.shown_decimals() {
+            Some(d) if d != decimals => self.derived(d),
+            _ => default,
+        }
     }
 }

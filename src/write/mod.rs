@@ -51,6 +51,11 @@ pub fn to_f64(d: rust_decimal::Decimal) -> f64 {
     d.normalize().to_string().parse().unwrap_or(0.0)
 }
 
+/// The f64 of a number cell kept beyond the exact decimals' range (`Found::Huge`, "8e28").
+pub fn huge(n: &str) -> f64 {
+    n.parse().unwrap_or(f64::MAX)
+}
+
 /// A report handed to [`report_workbook`]: its sheets are freed as they are written.
 impl From<Report> for Cow<'_, Report> {
     fn from(report: Report) -> Self {

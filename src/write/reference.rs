@@ -38,6 +38,9 @@ pub(super) fn add_reference_sheet(
                 Found::Text(s) => {
                     ws.write_string_with_format(r, c, s, &text)?;
                 }
+                Found::Huge(n) => {
+                    ws.write_number_with_format(r, c, super::huge(n), &text)?;
+                }
             }
         }
     }

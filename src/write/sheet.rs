@@ -7,7 +7,7 @@ use super::heights::{column_width, heading_height, line_height, set_block_height
 use super::marks::Marks;
 use super::pages::{print_setup, Block, PrintPlan};
 use super::placed::Placed;
-use super::{to_f64, WriteOptions};
+use super::{huge, to_f64, WriteOptions};
 use crate::calc::formulas::indicator_formulas;
 use crate::calc::input_decimals;
 use crate::layout::{col, report_date, Layout};
@@ -160,7 +160,8 @@ impl<'a> SheetWriter<'a> {
         let (layout, f) = (ctx.layout, &ctx.f);
         let section_layout = layout.section_for(&sheet.name, sheet.heading.as_str());
         let heading = sheet.heading.text.clone().or_else(|| {
-            section_layout.map(|s| format!("大分類{} {}", fullwidth_digits(s.no), s.title))
+            section_layout
+                .map(|s| format!("大分類{} {}", crate::value::fullwidth_digits(s.no), s.title))
         });
         if let Some(h) = &heading {
             self.ws
@@ -398,7 +399,10 @@ impl<'a> SheetWriter<'a> {
                 };
                 self.ws.write_string_with_format(row, c, text, text_fmt)?
             }
-            Value::Text(s) => self.ws.write_string_with_format(row, c, s, text_fmt)?,
+            Value::Text(s) => match &field.found {
+                Found::Huge(n) => self.ws.write_number_with_format(row, c, huge(n), fmt)?,
+                _ => self.ws.write_string_with_format(row, c, s, text_fmt)?,
+            },
             Value::Blank => self.ws.write_blank(row, c, fmt)?,
         };
         self.annotate(row, c, field.at.as_ref())
@@ -557,22 +561,21 @@ impl<'a> SheetWriter<'a> {
         let dp = decimals.max(input_decimals(ind));
         let fx = indicator_formulas(top, self.ctx.year, &d.rule, dp);
         let dnum = f.derived(decimals);
+        // Each derived cell keeps the decimals the input showed it with.
         let effect = Place::merged(top, col::EFFECT, 2);
-        self.formula(effect, &fx.effect, d.effect, dnum, &ind.effect)?;
+        let fmt = f.shown(&ind.effect, dnum, decimals);
+        self.formula(effect, &fx.effect, d.effect, fmt, &ind.effect)?;
         let rate_year = Place::merged(top, col::RATE_YEAR, 2);
-        self.formula(
-            rate_year,
-            &fx.rate_year,
-            d.rate_year,
-            &f.rate,
-            &ind.rate_year,
-        )?;
+        let fmt = f.shown(&ind.rate_year, &f.rate, 1);
+        self.formula(rate_year, &fx.rate_year, d.rate_year, fmt, &ind.rate_year)?;
         let total = Place::cell(lower, col::TOTAL);
         let rate_total = Place::merged(top, col::RATE_TOTAL, 2);
         match (fx.actual_to_date, fx.rate_total) {
             (Some(sum), Some(rate)) => {
-                self.formula(total, &sum, d.actual_to_date, dnum, &ind.actual_total)?;
-                self.formula(rate_total, &rate, d.rate_total, &f.rate, &ind.rate_total)?;
+                let fmt = f.shown(&ind.actual_total, dnum, decimals);
+                self.formula(total, &sum, d.actual_to_date, fmt, &ind.actual_total)?;
+                let fmt = f.shown(&ind.rate_total, &f.rate, 1);
+                self.formula(rate_total, &rate, d.rate_total, fmt, &ind.rate_total)?;
             }
             _ => {
                 self.value(total, &ind.actual_total, dnum, &f.right)?;
@@ -581,12 +584,4 @@ impl<'a> SheetWriter<'a> {
         }
         Ok(())
     }
-}
-
-/// "12" → "１２".
-fn fullwidth_digits(n: u32) -> String {
-    n.to_string()
-        .chars()
-        .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
-        .collect()
 }

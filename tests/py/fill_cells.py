@@ -2,7 +2,8 @@
 
 usage: python3 fill_cells.py IN.xlsx OUT.xlsx SHEET CELL VALUE [SHEET CELL VALUE ...]
 VALUE is stored as a number; one starting with "=" as a formula (no cached result, as
-openpyxl saves); one starting with "date:" as a date (2019-12-15), as Excel turns 「12/15」.
+openpyxl saves); one starting with "date:" as a date (2019-12-15), as Excel turns 「12/15」;
+one starting with "pct:" as a number with the percent format 0.0% (pct:1.029 shows 102.9%).
 """
 import datetime
 import sys
@@ -16,6 +17,9 @@ def main(src, dst, triples):
         sheet, cell, value = triples[i : i + 3]
         if value.startswith("date:"):
             wb[sheet][cell] = datetime.datetime.fromisoformat(value[5:])
+        elif value.startswith("pct:"):
+            wb[sheet][cell] = float(value[4:])
+            wb[sheet][cell].number_format = "0.0%"
         elif value.startswith("="):
             wb[sheet][cell] = value
         else:
