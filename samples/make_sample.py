@@ -296,6 +296,17 @@ def find_exact_effects(items):
     return found
 
 
+# The 小分類 digit as the seed prints it: the city's own document mixes half-width and
+# full-width digits (「＜小分類１ ＩＣＴ等の推進＞」 but 「＜小分類1 公共施設管理＞」), and the
+# report prints headings as the input has them.
+SEED_SHOUBUNRUI_DIGITS = {
+    (1, 1): "1", (1, 2): "2",
+    (2, 1): "１", (2, 2): "２",
+    (3, 1): "1", (3, 2): "２", (3, 3): "３",
+    (4, 1): "1", (4, 2): "２",
+}
+
+
 def build(items):
     items = sorted(items, key=lambda it: (it["daibunrui_no"], it["shoubunrui_no"], int(it["no"])))
     exact_effects = find_exact_effects(items)
@@ -323,7 +334,8 @@ def build(items):
             if row > 2:
                 row += 1  # one empty row before the next 小分類 heading
             heading_row = row
-            put(ws, f"A{row}", f"＜小分類{sno} {group[0]['shoubunrui']}＞", FONT_SUB)
+            digit = SEED_SHOUBUNRUI_DIGITS[(dno, sno)]
+            put(ws, f"A{row}", f"＜小分類{digit} {group[0]['shoubunrui']}＞", FONT_SUB)
             write_header(ws, row + 1)
             row += 3
             for item in group:
