@@ -220,17 +220,20 @@ fn tags<'x>(xml: &'x str, name: &'x str) -> impl Iterator<Item = &'x str> + 'x {
     })
 }
 
-/// The value of attribute `name` in a tag's attribute text.
-fn attr(tag: &str, name: &str) -> Option<String> {
+/// The value of attribute `name` in a tag's attribute text, borrowed from it (the scan runs
+/// this for every cell tag: no allocation).
+fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
     let mut from = 0;
-    while let Some(i) = tag[from..].find(&format!("{name}=")) {
+    while let Some(i) = tag[from..].find(name) {
         let at = from + i;
-        let before_ok = at == 0 || tag[..at].ends_with(char::is_whitespace);
-        let rest = &tag[at + name.len() + 1..];
-        if before_ok {
+        let Some(rest) = tag[at + name.len()..].strip_prefix('=') else {
+            from = at + 1;
+            continue;
+        };
+        if at == 0 || tag[..at].ends_with(char::is_whitespace) {
             let quote = rest.chars().next()?;
-            let body = &rest[1..];
-            return body.find(quote).map(|end| body[..end].to_string());
+            let body = &rest[quote.len_utf8()..];
+            return body.find(quote).map(|end| &body[..end]);
         }
         from = at + name.len();
     }
@@ -250,14 +253,14 @@ fn attr_suffix(tag: &str, suffix: &str) -> Option<String> {
 fn rels(xml: &str, base: &str) -> BTreeMap<String, (String, String)> {
     tags(xml, "Relationship")
         .filter_map(|t| {
-            let id = attr(t, "Id")?;
-            let typ = attr(t, "Type")?;
+            let id = attr(t, "Id")?.to_string();
+            let typ = attr(t, "Type")?.to_string();
             let target = attr(t, "Target")?;
             let external = attr(t, "TargetMode").is_some_and(|m| m == "External");
             let path = if external {
-                target
+                target.to_string()
             } else {
-                resolve(base, &target)
+                resolve(base, target)
             };
             Some((id, (typ, path)))
         })
@@ -387,7 +390,7 @@ fn comments(xml: &str) -> Vec<(u32, u32, String)> {
 
 /// 0-based (row, col) of an A1 name ("B3" → (2, 1)).
 fn pos(a1: &str) -> Option<(u32, u32)> {
-    let letters: String = a1.chars().take_while(char::is_ascii_uppercase).collect();
+    let letters = &a1[..a1.bytes().take_while(u8::is_ascii_uppercase).count()];
     let row: u32 = a1[letters.len()..].parse().ok()?;
     if letters.is_empty() || row == 0 {
         return None;
