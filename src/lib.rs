@@ -287,3 +287,33 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         comments,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_rows_are_kept_once_at_their_first_place() {
+        let row = |run: u32, cell: &str| HistoryRow {
+            run,
+            cells: std::array::from_fn(|i| {
+                if i == 0 {
+                    cell.to_string()
+                } else {
+                    String::new()
+                }
+            }),
+        };
+        let rows = vec![
+            row(2, "b"),
+            row(1, "a"),
+            row(2, "b"),
+            row(1, "c"),
+            row(1, "a"),
+        ];
+        assert_eq!(
+            first_of_each(rows),
+            vec![row(2, "b"), row(1, "a"), row(1, "c")]
+        );
+    }
+}

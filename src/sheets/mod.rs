@@ -153,7 +153,7 @@ pub fn scan(bytes: &[u8]) -> Extras {
         if let Some(xml) = part(target) {
             extras
                 .structures
-                .insert(unescape(&sheet), sheet_structure(&xml));
+                .insert(unescape(sheet), sheet_structure(&xml));
         }
         let (dir, file) = target.rsplit_once('/').unwrap_or(("", target));
         let sheet_rels = rels(
@@ -169,7 +169,7 @@ pub fn scan(bytes: &[u8]) -> Extras {
                 if !list.is_empty() {
                     extras
                         .comments
-                        .entry(unescape(&sheet))
+                        .entry(unescape(sheet))
                         .or_default()
                         .extend(list);
                 }
@@ -198,7 +198,7 @@ pub fn scan(bytes: &[u8]) -> Extras {
     let defined: Vec<String> = tags(&workbook, "definedName")
         .filter_map(|t| attr(t, "name"))
         .filter(|n| !n.starts_with("_xlnm."))
-        .map(|n| unescape(&n))
+        .map(unescape)
         .collect();
     if !defined.is_empty() {
         extras.kinds.push(("名前の定義", defined.join("、")));
@@ -288,7 +288,7 @@ pub fn normalised(bytes: Vec<u8>) -> Vec<u8> {
     for tag in tags(&rels, "Relationship") {
         let external = attr(tag, "TargetMode").is_some_and(|m| m == "External");
         if let Some(target) = attr(tag, "Target").filter(|t| !external && dotted(t)) {
-            let root = format!("/{}", resolve("xl/", &target));
+            let root = format!("/{}", resolve("xl/", target));
             fixed = fixed.replace(
                 &format!("Target=\"{target}\""),
                 &format!("Target=\"{root}\""),
@@ -363,7 +363,7 @@ fn comments(xml: &str) -> Vec<(u32, u32, String)> {
         let Some(cell) = body.find('>').and_then(|e| attr(&body[8..e], "ref")) else {
             continue;
         };
-        let Some((row, col)) = pos(&cell) else {
+        let Some((row, col)) = pos(cell) else {
             continue;
         };
         let mut text = String::new();
@@ -441,6 +441,17 @@ fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_are_found_by_whole_name_and_borrowed() {
+        let tag = r#" xr="X9" r="B3" s='7' ref="A1:C2""#;
+        assert_eq!(attr(tag, "r"), Some("B3"));
+        assert_eq!(attr(tag, "s"), Some("7"));
+        assert_eq!(attr(tag, "ref"), Some("A1:C2"));
+        assert_eq!(attr(tag, "t"), None);
+        assert_eq!(pos("B3"), Some((2, 1)));
+        assert_eq!(pos("3"), None);
+    }
 
     #[test]
     fn targets_resolve_with_dot_segments() {
