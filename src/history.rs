@@ -35,10 +35,10 @@ pub struct HistoryRow {
 impl HistoryRow {
     /// A row from the cells of a 変更履歴 sheet row (the run number first); None for a row
     /// that is not one (blank, or no run number).
-    pub fn from_cells(cells: &[String]) -> Option<HistoryRow> {
-        let run = squash(cells.first()?).parse().ok()?;
-        let rest: [String; 10] =
-            std::array::from_fn(|i| cells.get(i + 1).cloned().unwrap_or_default());
+    pub fn from_cells(cells: Vec<String>) -> Option<HistoryRow> {
+        let mut cells = cells.into_iter();
+        let run = squash(&cells.next()?).parse().ok()?;
+        let rest: [String; 10] = std::array::from_fn(|_| cells.next().unwrap_or_default());
         Some(HistoryRow { run, cells: rest })
     }
 }
@@ -50,11 +50,11 @@ mod tests {
     #[test]
     fn a_row_reads_back_from_its_cells() {
         let cells: Vec<String> = ["2", "a.xlsx", "大分類1"].map(String::from).into();
-        let row = HistoryRow::from_cells(&cells).unwrap();
+        let row = HistoryRow::from_cells(cells).unwrap();
         assert_eq!(
             (row.run, row.cells[1].as_str(), row.cells[9].as_str()),
             (2, "大分類1", "")
         );
-        assert_eq!(HistoryRow::from_cells(&["回".to_string()]), None);
+        assert_eq!(HistoryRow::from_cells(vec!["回".to_string()]), None);
     }
 }

@@ -93,6 +93,23 @@ fn unreadable_indicators(findings: &[Finding]) -> std::collections::HashSet<Indi
         .collect()
 }
 
+/// `rows` with each row kept once, at its first place: the same earlier rows may come back in
+/// several inputs. Equal rows are found by sorting their places, so no row is copied.
+fn first_of_each(rows: Vec<HistoryRow>) -> Vec<HistoryRow> {
+    let key = |i: usize| (rows[i].run, &rows[i].cells);
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
+    let mut keep = vec![true; rows.len()];
+    for pair in order.windows(2) {
+        if rows[pair[0]] == rows[pair[1]] {
+            keep[pair[1]] = false;
+        }
+    }
+    (rows.into_iter().zip(keep))
+        .filter_map(|(row, keep)| keep.then_some(row))
+        .collect()
+}
+
 /// A correction of a derived figure (not of what a department typed).
 fn is_derived_fix(f: &Finding) -> bool {
     matches!(f.code, Code::DerivedDiffers | Code::DerivedFilled)
@@ -134,7 +151,6 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
     let mut reports = Vec::new();
     let mut history: Vec<HistoryRow> = Vec::new();
     let mut comments = Vec::new();
-    let mut seen_history = std::collections::HashSet::new();
     let mut header_year = None;
     let mut references = Vec::new();
     let mut years: Vec<(String, Year)> = Vec::new();
@@ -160,10 +176,9 @@ fn read_inputs(inputs: &[PathBuf], settings: &Settings) -> Result<Inputs> {
             header_year = input.header_year;
         }
         // The same earlier rows may come back in several inputs: keep each once.
-        for row in input.history {
-            if seen_history.insert(row.clone()) {
-                history.push(row);
-            }
+        if !input.history.is_empty() {
+            history.extend(input.history);
+            history = first_of_each(history);
         }
         if let Some(r) = input.reference {
             references.push((input.file.clone(), r));
@@ -271,4 +286,34 @@ fn process_with(inputs: &[PathBuf], settings: &Settings, keep_input: bool) -> Re
         references,
         comments,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_rows_are_kept_once_at_their_first_place() {
+        let row = |run: u32, cell: &str| HistoryRow {
+            run,
+            cells: std::array::from_fn(|i| {
+                if i == 0 {
+                    cell.to_string()
+                } else {
+                    String::new()
+                }
+            }),
+        };
+        let rows = vec![
+            row(2, "b"),
+            row(1, "a"),
+            row(2, "b"),
+            row(1, "c"),
+            row(1, "a"),
+        ];
+        assert_eq!(
+            first_of_each(rows),
+            vec![row(2, "b"), row(1, "a"), row(1, "c")]
+        );
+    }
 }

@@ -93,11 +93,11 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
         any_cells |= !grid.cells.is_empty();
         match crate::own::sheet(&name) {
             Some(OwnSheet::History) => {
-                input.history = history_rows(&grid);
+                input.history = history_rows(grid.cells);
                 return;
             }
             Some(OwnSheet::Reference) => {
-                input.reference = Reference::from_rows(&own_rows(&grid, 12));
+                input.reference = Reference::from_rows(&own_rows(grid.cells, 12));
                 return;
             }
             // A return workbook's list of findings: shinchoku's own, never the department's.
@@ -273,29 +273,34 @@ fn range_a1(r0: u32, c0: u32, r1: u32, c1: u32) -> String {
 }
 
 /// The rows of a 変更履歴 sheet below its header row, as written by
-/// shinchoku's writer.
-fn history_rows(grid: &Grid) -> Vec<HistoryRow> {
-    own_rows(grid, 11)
-        .iter()
-        .filter_map(|cells| {
-            let cells: Vec<String> = cells.iter().map(Found::display).collect();
-            HistoryRow::from_cells(&cells)
+/// shinchoku's writer; each text moved out of the sheet's cells, not copied.
+fn history_rows(cells: BTreeMap<(u32, u32), Found>) -> Vec<HistoryRow> {
+    own_rows(cells, 11)
+        .into_iter()
+        .filter_map(|row| {
+            let cells: Vec<String> = (row.into_iter())
+                .map(|f| match f {
+                    Found::Text(s) | Found::Huge(s) => s,
+                    f => f.display(),
+                })
+                .collect();
+            HistoryRow::from_cells(cells)
         })
         .collect()
 }
 
 /// The rows of one of shinchoku's own sheets below its header row: the cells of the first
-/// `width` columns, in row order.
-fn own_rows(grid: &Grid, width: usize) -> Vec<Vec<Found>> {
+/// `width` columns, in row order (moved out of the sheet's cells).
+fn own_rows(mut cells: BTreeMap<(u32, u32), Found>, width: usize) -> Vec<Vec<Found>> {
     let mut rows: BTreeMap<u32, Vec<Found>> = BTreeMap::new();
-    for ((r, c), v) in grid.cells.range((1, 0)..) {
-        let cells = rows.entry(*r).or_default();
-        let c = *c as usize;
+    for ((r, c), v) in cells.split_off(&(1, 0)) {
+        let cells = rows.entry(r).or_default();
+        let c = c as usize;
         if c < width {
             if cells.len() <= c {
                 cells.resize(c + 1, Found::Empty);
             }
-            cells[c] = v.clone();
+            cells[c] = v;
         }
     }
     rows.into_values().collect()

@@ -117,12 +117,17 @@ fn tables_below(grid: &Grid, name: &str, layout: &Layout) -> Vec<(u32, u32)> {
         while row_of.peek().is_some_and(|((rr, _), _)| *rr == r) {
             row_of.next();
         }
-        let heading = cells.iter().find_map(|(c, v)| match v {
-            Found::Text(t) if squash(t).starts_with("大分類") => Some((*c, t)),
-            _ => None,
-        });
+        // Only a short all-text row can be a heading: the longer rows are not normalised.
         let only_text = cells.iter().all(|(_, v)| matches!(v, Found::Text(_)));
-        let Some((c, text)) = heading.filter(|_| only_text && cells.len() <= 3) else {
+        let heading = (only_text && cells.len() <= 3)
+            .then(|| {
+                cells.iter().find_map(|(c, v)| match v {
+                    Found::Text(t) if squash(t).starts_with("大分類") => Some((*c, t)),
+                    _ => None,
+                })
+            })
+            .flatten();
+        let Some((c, text)) = heading else {
             continue;
         };
         let Some(sheet) = layout.section_for("", text).map(|l| l.sheet.clone()) else {

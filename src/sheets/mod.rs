@@ -153,7 +153,7 @@ pub fn scan(bytes: &[u8]) -> Extras {
         if let Some(xml) = part(target) {
             extras
                 .structures
-                .insert(unescape(&sheet), sheet_structure(&xml));
+                .insert(unescape(sheet), sheet_structure(&xml));
         }
         let (dir, file) = target.rsplit_once('/').unwrap_or(("", target));
         let sheet_rels = rels(
@@ -169,7 +169,7 @@ pub fn scan(bytes: &[u8]) -> Extras {
                 if !list.is_empty() {
                     extras
                         .comments
-                        .entry(unescape(&sheet))
+                        .entry(unescape(sheet))
                         .or_default()
                         .extend(list);
                 }
@@ -198,7 +198,7 @@ pub fn scan(bytes: &[u8]) -> Extras {
     let defined: Vec<String> = tags(&workbook, "definedName")
         .filter_map(|t| attr(t, "name"))
         .filter(|n| !n.starts_with("_xlnm."))
-        .map(|n| unescape(&n))
+        .map(unescape)
         .collect();
     if !defined.is_empty() {
         extras.kinds.push(("名前の定義", defined.join("、")));
@@ -220,17 +220,20 @@ fn tags<'x>(xml: &'x str, name: &'x str) -> impl Iterator<Item = &'x str> + 'x {
     })
 }
 
-/// The value of attribute `name` in a tag's attribute text.
-fn attr(tag: &str, name: &str) -> Option<String> {
+/// The value of attribute `name` in a tag's attribute text, borrowed from it (the scan runs
+/// this for every cell tag: no allocation).
+fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
     let mut from = 0;
-    while let Some(i) = tag[from..].find(&format!("{name}=")) {
+    while let Some(i) = tag[from..].find(name) {
         let at = from + i;
-        let before_ok = at == 0 || tag[..at].ends_with(char::is_whitespace);
-        let rest = &tag[at + name.len() + 1..];
-        if before_ok {
+        let Some(rest) = tag[at + name.len()..].strip_prefix('=') else {
+            from = at + 1;
+            continue;
+        };
+        if at == 0 || tag[..at].ends_with(char::is_whitespace) {
             let quote = rest.chars().next()?;
-            let body = &rest[1..];
-            return body.find(quote).map(|end| body[..end].to_string());
+            let body = &rest[quote.len_utf8()..];
+            return body.find(quote).map(|end| &body[..end]);
         }
         from = at + name.len();
     }
@@ -250,14 +253,14 @@ fn attr_suffix(tag: &str, suffix: &str) -> Option<String> {
 fn rels(xml: &str, base: &str) -> BTreeMap<String, (String, String)> {
     tags(xml, "Relationship")
         .filter_map(|t| {
-            let id = attr(t, "Id")?;
-            let typ = attr(t, "Type")?;
+            let id = attr(t, "Id")?.to_string();
+            let typ = attr(t, "Type")?.to_string();
             let target = attr(t, "Target")?;
             let external = attr(t, "TargetMode").is_some_and(|m| m == "External");
             let path = if external {
-                target
+                target.to_string()
             } else {
-                resolve(base, &target)
+                resolve(base, target)
             };
             Some((id, (typ, path)))
         })
@@ -285,7 +288,7 @@ pub fn normalised(bytes: Vec<u8>) -> Vec<u8> {
     for tag in tags(&rels, "Relationship") {
         let external = attr(tag, "TargetMode").is_some_and(|m| m == "External");
         if let Some(target) = attr(tag, "Target").filter(|t| !external && dotted(t)) {
-            let root = format!("/{}", resolve("xl/", &target));
+            let root = format!("/{}", resolve("xl/", target));
             fixed = fixed.replace(
                 &format!("Target=\"{target}\""),
                 &format!("Target=\"{root}\""),
@@ -360,7 +363,7 @@ fn comments(xml: &str) -> Vec<(u32, u32, String)> {
         let Some(cell) = body.find('>').and_then(|e| attr(&body[8..e], "ref")) else {
             continue;
         };
-        let Some((row, col)) = pos(&cell) else {
+        let Some((row, col)) = pos(cell) else {
             continue;
         };
         let mut text = String::new();
@@ -387,7 +390,7 @@ fn comments(xml: &str) -> Vec<(u32, u32, String)> {
 
 /// 0-based (row, col) of an A1 name ("B3" → (2, 1)).
 fn pos(a1: &str) -> Option<(u32, u32)> {
-    let letters: String = a1.chars().take_while(char::is_ascii_uppercase).collect();
+    let letters = &a1[..a1.bytes().take_while(u8::is_ascii_uppercase).count()];
     let row: u32 = a1[letters.len()..].parse().ok()?;
     if letters.is_empty() || row == 0 {
         return None;
@@ -438,6 +441,17 @@ fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_are_found_by_whole_name_and_borrowed() {
+        let tag = r#" xr="X9" r="B3" s='7' ref="A1:C2""#;
+        assert_eq!(attr(tag, "r"), Some("B3"));
+        assert_eq!(attr(tag, "s"), Some("7"));
+        assert_eq!(attr(tag, "ref"), Some("A1:C2"));
+        assert_eq!(attr(tag, "t"), None);
+        assert_eq!(pos("B3"), Some((2, 1)));
+        assert_eq!(pos("3"), None);
+    }
 
     #[test]
     fn targets_resolve_with_dot_segments() {

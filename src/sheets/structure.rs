@@ -28,6 +28,8 @@ pub fn sheet_structure(xml: &str) -> SheetStructure {
     let mut out = SheetStructure::default();
     // Cells and rows in stream order: a `<c>` or `<row>` without `r` follows the one before it.
     let (mut row, mut col) = (0u32, 0u32);
+    // Whether the scan stands inside `<rowBreaks>` (a `<brk>` of `<colBreaks>` is no row break).
+    let mut in_row_breaks = false;
     let mut rest = xml;
     while let Some(at) = rest.find('<') {
         rest = &rest[at + 1..];
@@ -40,6 +42,11 @@ pub fn sheet_structure(xml: &str) -> SheetStructure {
         let name = &rest[..name_end];
         let tag_end = rest.find('>').unwrap_or(rest.len());
         let tag = &rest[name_end..tag_end];
+        if name.starts_with("rowBreaks") {
+            in_row_breaks = true;
+        } else if name.starts_with("/rowBreaks") {
+            in_row_breaks = false;
+        }
         match name {
             "row" => {
                 row = attr(tag, "r")
@@ -55,7 +62,7 @@ pub fn sheet_structure(xml: &str) -> SheetStructure {
                 col = 0;
             }
             "c" => {
-                if let Some((r, c)) = attr(tag, "r").and_then(|r| pos(&r)) {
+                if let Some((r, c)) = attr(tag, "r").and_then(pos) {
                     (row, col) = (r, c);
                 }
                 if let Some(s) = attr(tag, "s").and_then(|s| s.parse::<u32>().ok()) {
@@ -66,21 +73,21 @@ pub fn sheet_structure(xml: &str) -> SheetStructure {
                 col += 1;
             }
             "mergeCell" => {
-                if let Some((from, to)) = attr(tag, "ref").and_then(|r| range(&r)) {
+                if let Some((from, to)) = attr(tag, "ref").and_then(range) {
                     out.merges.push((from, to));
                 }
             }
             "brk" => {
                 let manual = attr(tag, "man").is_some_and(|m| m == "1" || m == "true");
                 if let Some(id) = attr(tag, "id").and_then(|i| i.parse::<u32>().ok()) {
-                    if manual && in_section(xml, rest, "rowBreaks") {
+                    if manual && in_row_breaks {
                         out.row_breaks.push(id);
                     }
                 }
             }
             "hyperlink" => {
-                if let Some(cells) = attr(tag, "ref").and_then(|r| range(&r)) {
-                    let location = attr(tag, "location").map(|l| unescape(&l));
+                if let Some(cells) = attr(tag, "ref").and_then(range) {
+                    let location = attr(tag, "location").map(unescape);
                     out.hyperlinks.push((cells.0, location));
                 }
             }
@@ -89,18 +96,6 @@ pub fn sheet_structure(xml: &str) -> SheetStructure {
         rest = &rest[tag_end.min(rest.len())..];
     }
     out
-}
-
-/// True when the tag at `rest` (a suffix of `xml`) stands inside the last-opened `<section>`.
-fn in_section(xml: &str, rest: &str, section: &str) -> bool {
-    let before = &xml[..xml.len() - rest.len()];
-    let open = before.rfind(&format!("<{section}"));
-    let close = before.rfind(&format!("</{section}"));
-    match (open, close) {
-        (Some(o), Some(c)) => o > c,
-        (Some(_), None) => true,
-        _ => false,
-    }
 }
 
 /// "A1:C3" (or one cell "B2") → its corners.
@@ -130,7 +125,7 @@ impl Styles {
         let codes = tags(xml, "numFmt")
             .filter_map(|t| {
                 let id = attr(t, "numFmtId")?.parse().ok()?;
-                Some((id, unescape(&attr(t, "formatCode")?)))
+                Some((id, unescape(attr(t, "formatCode")?)))
             })
             .collect();
         let section = |name: &str| -> &str {
