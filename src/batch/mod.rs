@@ -440,6 +440,20 @@ mod tests {
     }
 
     #[test]
+    fn of_file_borrows_a_report_of_one_file_and_copies_a_file_of_a_batch() {
+        let one = report(vec![item("a.xlsx", 1, "一", 4), item("a.xlsx", 2, "二", 6)]);
+        let mine = of_file(&one, "a.xlsx");
+        assert!(matches!(mine, std::borrow::Cow::Borrowed(_)));
+        assert_eq!(mine.items().count(), 2);
+        let two = report(vec![item("a.xlsx", 1, "一", 4), item("b.xlsx", 2, "二", 6)]);
+        let mine = of_file(&two, "b.xlsx");
+        assert!(matches!(mine, std::borrow::Cow::Owned(_)));
+        let numbers: Vec<_> = mine.items().filter_map(|(_, i)| i.number()).collect();
+        assert_eq!(numbers, [2]);
+        assert_eq!(of_file(&two, "c.xlsx").sheets.len(), 0);
+    }
+
+    #[test]
     fn merge_puts_items_in_number_order_and_drops_identical_duplicates() {
         let a = report(vec![item("a.xlsx", 3, "三", 4), item("a.xlsx", 1, "一", 6)]);
         let b = report(vec![item("b.xlsx", 2, "二", 4), item("b.xlsx", 3, "三", 9)]);

@@ -51,3 +51,32 @@ fn key(at: &Location) -> Option<InputCell> {
     let (sheet, (row, col)) = (at.sheet.as_deref()?, at.pos?);
     Some((at.file.as_str().into(), sheet.into(), row, col))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Code;
+
+    fn at(row: u32) -> CellRef {
+        CellRef {
+            file: "a.xlsx".into(),
+            sheet: "大分類1".into(),
+            row,
+            col: 2,
+        }
+    }
+
+    #[test]
+    fn keeps_the_first_place_of_the_cells_findings_link_to_and_no_other() {
+        let linked = Location::cell(&at(4), Some(1), None);
+        let other = Location::cell(&at(5), Some(1), None);
+        let finding = Finding::new(Code::LockFileSkipped, linked.clone(), None, &[]);
+        let placed = Placed::of(&[finding]);
+        placed.record(Some(&at(4)), ("大分類1".into(), 10, 3));
+        placed.record(Some(&at(4)), ("大分類1".into(), 20, 3));
+        placed.record(Some(&at(5)), ("大分類1".into(), 11, 3));
+        assert_eq!(placed.get(&linked), Some(("大分類1".into(), 10, 3)));
+        assert_eq!(placed.get(&other), None);
+        assert_eq!(placed.0.borrow().len(), 1);
+    }
+}
