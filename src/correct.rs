@@ -369,15 +369,6 @@ pub fn history(earlier: &[HistoryRow], corrections: &[Correction]) -> Vec<Histor
     rows
 }
 
-/// The corrections of values found in one input file (as named on the command line).
-pub fn of_file(file: &str, corrections: &[Correction]) -> Vec<Correction> {
-    corrections
-        .iter()
-        .filter(|c| c.at().file == file)
-        .cloned()
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

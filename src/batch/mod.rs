@@ -343,20 +343,29 @@ fn names_by_stem(inputs: &[PathBuf], name: impl Fn(&str) -> String, ext: &str) -
 }
 
 /// The items of `report` read from `file` (as given on the command line), in their sheets and
-/// 小分類; sheets and 小分類 without one are left out.
-pub fn of_file(report: &Report, file: &str) -> Report {
+/// 小分類; sheets and 小分類 without one are left out. When every item is of `file` (a run on
+/// one input), the report itself is borrowed: no second copy of the model in memory.
+pub fn of_file<'a>(report: &'a Report, file: &str) -> std::borrow::Cow<'a, Report> {
+    let of = |item: &Item| {
+        let at = item.no.at.as_ref().or(item.name.at.as_ref());
+        at.is_some_and(|at| &*at.file == file)
+    };
+    let whole = report.sheets.iter().all(|sheet| {
+        !sheet.sections.is_empty()
+            && (sheet.sections.iter()).all(|s| !s.items.is_empty() && s.items.iter().all(of))
+    });
+    if whole {
+        return std::borrow::Cow::Borrowed(report);
+    }
     let mut mine = report.clone();
     for sheet in &mut mine.sheets {
         for section in &mut sheet.sections {
-            section.items.retain(|item| {
-                let at = item.no.at.as_ref().or(item.name.at.as_ref());
-                at.is_some_and(|at| &*at.file == file)
-            });
+            section.items.retain(of);
         }
         sheet.sections.retain(|s| !s.items.is_empty());
     }
     mine.sheets.retain(|s| !s.sections.is_empty());
-    mine
+    std::borrow::Cow::Owned(mine)
 }
 
 /// A progress bar over `len` input files on stderr: drawn only for a batch (more than one
@@ -428,6 +437,20 @@ mod tests {
                 }),
             })
             .collect()
+    }
+
+    #[test]
+    fn of_file_borrows_a_report_of_one_file_and_copies_a_file_of_a_batch() {
+        let one = report(vec![item("a.xlsx", 1, "一", 4), item("a.xlsx", 2, "二", 6)]);
+        let mine = of_file(&one, "a.xlsx");
+        assert!(matches!(mine, std::borrow::Cow::Borrowed(_)));
+        assert_eq!(mine.items().count(), 2);
+        let two = report(vec![item("a.xlsx", 1, "一", 4), item("b.xlsx", 2, "二", 6)]);
+        let mine = of_file(&two, "b.xlsx");
+        assert!(matches!(mine, std::borrow::Cow::Owned(_)));
+        let numbers: Vec<_> = mine.items().filter_map(|(_, i)| i.number()).collect();
+        assert_eq!(numbers, [2]);
+        assert_eq!(of_file(&two, "c.xlsx").sheets.len(), 0);
     }
 
     #[test]

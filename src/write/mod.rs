@@ -26,6 +26,7 @@ pub use returns::{return_workbook, Return, RETURN_FINDINGS_SHEET};
 pub use review::{Review, REVIEW_FILE};
 
 use crate::error::{Error, Result};
+use crate::finding::Finding;
 use crate::history::HistoryRow;
 use crate::layout::Layout;
 use crate::model::{Report, Sheet, Year};
@@ -83,11 +84,11 @@ pub fn report_workbook<'a>(
     options: &WriteOptions,
     out_name: &Path,
 ) -> Result<Vec<u8>> {
-    report_workbook_placed(report, layout, year, options, out_name).map(|(xlsx, _)| xlsx)
+    report_workbook_placed(report, layout, year, options, out_name, &[]).map(|(xlsx, _)| xlsx)
 }
 
-/// [`report_workbook`], also giving where each input value was written (for the links of the
-/// review workbook).
+/// [`report_workbook`], also giving where the value of each of `linked`'s cells was written
+/// (for the links of the review workbook).
 ///
 /// # Errors
 /// As [`report_workbook`].
@@ -97,13 +98,14 @@ pub fn report_workbook_placed<'a>(
     year: Year,
     options: &WriteOptions,
     out_name: &Path,
+    linked: &[Finding],
 ) -> Result<(Vec<u8>, Placed)> {
     let ctx = Ctx {
         layout,
         f: Formats::new(layout),
         year,
         kind: Kind::Report,
-        placed: Placed::default(),
+        placed: Placed::of(linked),
         marks: marks::Marks::default(),
         cover: None,
     };

@@ -2,7 +2,7 @@
 //! column) → (report sheet, row, column), recorded while the sheets are written, so that the
 //! review workbook can link a finding to its cell in the report.
 
-use crate::finding::Location;
+use crate::finding::{Finding, Location};
 use crate::model::CellRef;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -14,25 +14,69 @@ pub type ReportCell = (Arc<str>, u32, u16);
 /// An input cell: file, sheet, 0-based row and column.
 type InputCell = (Arc<str>, Arc<str>, u32, u32);
 
-/// The written place of every value read from an input cell.
+/// The written place of the values read from the input cells asked for (the cells of the
+/// findings the workbook links to): only those are kept, not one entry per written cell.
 #[derive(Debug, Default)]
-pub struct Placed(RefCell<HashMap<InputCell, ReportCell>>);
+pub struct Placed(RefCell<HashMap<InputCell, Option<ReportCell>>>);
 
 impl Placed {
-    /// Records that the value read from `at` was written at `cell`.
+    /// Keeps the written place of the cell of each of `findings` (those about a cell).
+    pub fn of(findings: &[Finding]) -> Placed {
+        let wanted = (findings.iter())
+            .filter_map(|f| Some((key(&f.at)?, None)))
+            .collect();
+        Placed(RefCell::new(wanted))
+    }
+
+    /// Records that the value read from `at` was written at `cell`, if that cell was asked for
+    /// (the first place it was written wins).
     pub(super) fn record(&self, at: Option<&CellRef>, cell: ReportCell) {
         if let Some(at) = at {
-            self.0
-                .borrow_mut()
-                .entry((at.file.clone(), at.sheet.clone(), at.row, at.col))
-                .or_insert(cell);
+            let mut map = self.0.borrow_mut();
+            let slot = map.get_mut(&(at.file.clone(), at.sheet.clone(), at.row, at.col));
+            if let Some(slot @ None) = slot {
+                *slot = Some(cell);
+            }
         }
     }
 
-    /// The written cell of the value a finding is about, if it was written.
+    /// The written cell of the value a finding is about, if it was asked for and written.
     pub fn get(&self, at: &Location) -> Option<ReportCell> {
-        let (sheet, (row, col)) = (at.sheet.as_deref()?, at.pos?);
-        let key: InputCell = (at.file.as_str().into(), sheet.into(), row, col);
-        self.0.borrow().get(&key).cloned()
+        self.0.borrow().get(&key(at)?).cloned().flatten()
+    }
+}
+
+/// The input cell of a finding's location, if it is about one.
+fn key(at: &Location) -> Option<InputCell> {
+    let (sheet, (row, col)) = (at.sheet.as_deref()?, at.pos?);
+    Some((at.file.as_str().into(), sheet.into(), row, col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Code;
+
+    fn at(row: u32) -> CellRef {
+        CellRef {
+            file: "a.xlsx".into(),
+            sheet: "大分類1".into(),
+            row,
+            col: 2,
+        }
+    }
+
+    #[test]
+    fn keeps_the_first_place_of_the_cells_findings_link_to_and_no_other() {
+        let linked = Location::cell(&at(4), Some(1), None);
+        let other = Location::cell(&at(5), Some(1), None);
+        let finding = Finding::new(Code::LockFileSkipped, linked.clone(), None, &[]);
+        let placed = Placed::of(&[finding]);
+        placed.record(Some(&at(4)), ("大分類1".into(), 10, 3));
+        placed.record(Some(&at(4)), ("大分類1".into(), 20, 3));
+        placed.record(Some(&at(5)), ("大分類1".into(), 11, 3));
+        assert_eq!(placed.get(&linked), Some(("大分類1".into(), 10, 3)));
+        assert_eq!(placed.get(&other), None);
+        assert_eq!(placed.0.borrow().len(), 1);
     }
 }

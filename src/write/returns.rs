@@ -52,7 +52,7 @@ pub fn return_workbook(
         f: Formats::new(layout),
         year,
         kind: Kind::Return,
-        placed: Placed::default(),
+        placed: Placed::of(ret.findings),
         marks: Marks::new(ret.findings, ret.corrections).with_comments(ret.comments),
         cover: Some(cover(ret.findings)),
     };
