@@ -323,6 +323,14 @@ pub(super) fn parse_item(
         }
         i += 1;
     }
+    for (c, label, _) in &cols.extras {
+        for &r in rows {
+            let cell = text_field(r, *c);
+            if cell.text.is_some() {
+                item.extras.push((label.clone(), cell));
+            }
+        }
+    }
     // "-" cells of an item without indicators are placeholders: nothing to carry.
     let mapped = cols.mapped();
     for &r in rows {
@@ -442,6 +450,7 @@ pub(super) fn ledger(
             ));
         }
     }
+    carried_columns(grid, (file, sheet), header_rows, regions, input);
     for (col, g) in columns {
         let (r, c) = g.cells[0];
         let head = regions
@@ -455,5 +464,46 @@ pub(super) fn ledger(
             Some(grid.get(r, c).display()),
             &[&letters, &head, &g.cells.len().to_string(), &g.range()],
         ));
+    }
+}
+
+/// The columns the layout does not know whose cells were carried as texts of the items: each
+/// with its header label, column, count and range into `input.extra_columns` (one I328 per file).
+fn carried_columns(
+    grid: &Grid,
+    (file, sheet): (&str, &str),
+    header_rows: &BTreeSet<u32>,
+    regions: &[(u32, u32, Columns)],
+    input: &mut Input,
+) {
+    let mut carried: BTreeMap<(u32, &str), (u32, Vec<u32>)> = BTreeMap::new();
+    for (start, end, cols) in regions {
+        for (c, label, head) in &cols.extras {
+            let entry = carried.entry((*c, label)).or_insert((*head, Vec::new()));
+            let rows = grid.cells.range((*start, 0)..(*end, 0));
+            entry.1.extend(
+                rows.filter(|((r, cc), _)| {
+                    cc == c && !header_rows.contains(r) && grid.is_used(*r, *cc)
+                })
+                .map(|((r, _), _)| *r),
+            );
+        }
+    }
+    for ((col, label), (head, rows)) in carried {
+        let letters: String = a1(0, col).trim_end_matches('1').to_string();
+        let cells = match (rows.first(), rows.last()) {
+            (Some(r0), Some(r1)) => {
+                format!("{}個のセル、{}", rows.len(), range_a1(*r0, col, *r1, col))
+            }
+            _ => "セルなし".to_string(),
+        };
+        let at = CellRef {
+            file: file.into(),
+            sheet: sheet.into(),
+            row: head,
+            col,
+        };
+        let text = format!("{sheet}の{letters}列「{label}」：{cells}");
+        input.extra_columns.push((at, text));
     }
 }
