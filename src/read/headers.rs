@@ -424,12 +424,7 @@ pub(super) fn header_columns(
     cols.extras = found
         .iter()
         .filter(|(c, l, _, t)| *l == Label::Unknown && !squash(t).is_empty() && !mapped.contains(c))
-        .map(|(c, _, row, t)| {
-            // The header cells of a carried column are read with it.
-            grid.mark(upper, *c);
-            grid.mark(lower, *c);
-            (*c, t.split_whitespace().collect(), *row)
-        })
+        .map(|(c, _, row, t)| (*c, t.split_whitespace().collect(), *row))
         .collect();
     cols.heads = found
         .iter()

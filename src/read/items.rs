@@ -379,6 +379,7 @@ pub(super) fn ledger(
     regions: &[(u32, u32, Columns)],
     input: &mut Input,
 ) {
+    carried_columns(grid, (file, sheet), header_rows, regions, input);
     let mut furniture: Vec<Group> = Vec::new();
     let mut note_groups: Vec<Group> = Vec::new();
     let mut columns: BTreeMap<u32, Group> = BTreeMap::new();
@@ -450,7 +451,6 @@ pub(super) fn ledger(
             ));
         }
     }
-    carried_columns(grid, (file, sheet), header_rows, regions, input);
     for (col, g) in columns {
         let (r, c) = g.cells[0];
         let head = regions
@@ -479,31 +479,35 @@ fn carried_columns(
     let mut carried: BTreeMap<(u32, &str), (u32, Vec<u32>)> = BTreeMap::new();
     for (start, end, cols) in regions {
         for (c, label, head) in &cols.extras {
+            // The header cells of a carried column (the table's, and a header repeated inside
+            // the table) are read with it; the count is of the items' cells.
+            grid.mark(*head, *c);
             let entry = carried.entry((*c, label)).or_insert((*head, Vec::new()));
             let rows = grid.cells.range((*start, 0)..(*end, 0));
-            entry.1.extend(
-                rows.filter(|((r, cc), _)| {
-                    cc == c && !header_rows.contains(r) && grid.is_used(*r, *cc)
-                })
-                .map(|((r, _), _)| *r),
-            );
+            for ((r, _), _) in rows.filter(|((_, cc), _)| cc == c) {
+                if header_rows.contains(r) {
+                    grid.mark(*r, *c);
+                } else if grid.is_used(*r, *c) {
+                    entry.1.push(*r);
+                }
+            }
         }
     }
     for ((col, label), (head, rows)) in carried {
         let letters: String = a1(0, col).trim_end_matches('1').to_string();
-        let cells = match (rows.first(), rows.last()) {
-            (Some(r0), Some(r1)) => {
-                format!("{}個のセル、{}", rows.len(), range_a1(*r0, col, *r1, col))
-            }
-            _ => "セルなし".to_string(),
-        };
+        // The range runs from the header cell to the last carried cell.
+        let last = rows.last().copied().unwrap_or(head).max(head);
+        let range = range_a1(head, col, last, col);
         let at = CellRef {
             file: file.into(),
             sheet: sheet.into(),
             row: head,
             col,
         };
-        let text = format!("{sheet}の{letters}列「{label}」：{cells}");
+        let text = format!(
+            "{sheet}!{range}：{letters}列「{label}」{}個のセル",
+            rows.len()
+        );
         input.extra_columns.push((at, text));
     }
 }

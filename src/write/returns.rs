@@ -82,7 +82,10 @@ fn with_extras(comments: &[(CellRef, String)], report: &Report) -> Vec<(CellRef,
         let (Some(at), false) = (&item.no.at, item.extras.is_empty()) else {
             continue;
         };
-        let lines = item.extras.iter().map(|(label, t)| format!("{label}: {}", t.as_str()));
+        let lines = item
+            .extras
+            .iter()
+            .map(|(label, t)| format!("{label}: {}", t.as_str()));
         let lines = lines.collect::<Vec<_>>().join("\n");
         match out.iter_mut().find(|(c, _)| c == at) {
             Some((_, text)) => *text = format!("{text}\n{lines}"),
