@@ -130,16 +130,16 @@ fn e111_year_outside_plan() {
 #[test]
 fn w216_column_not_read() {
     let f = findings(&edited(|x| {
-        // 備考 right of the table, in the header's lower row and in both item rows.
-        let x = insert_cell(&x, 4, &inline_cell("Y4", "備考"));
+        // Texts right of the table in both item rows, under no header label (a labelled
+        // column is carried: I328).
         let x = insert_cell(&x, 5, &inline_cell("Y5", "継続"));
         insert_cell(&x, 6, &inline_cell("Y6", "要確認"))
     }));
     one(
         &f,
         Code::ColumnNotRead,
-        "Y4",
-        "列Y（見出し「備考」）の3個のセル（Y4:Y6）は報告書に入っていません",
+        "Y5",
+        "列Y（見出し「なし」）の2個のセル（Y5:Y6）は報告書に入っていません",
     );
 }
 
