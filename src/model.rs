@@ -291,6 +291,10 @@ pub struct Item {
     /// A page starts with this item (and with its 小分類 heading when it is the first of its
     /// table): the office's manual page break before its block, carried into the report.
     pub page_break: bool,
+    /// Cells of columns the layout does not know (担当課, 備考): the column's header label and
+    /// the cell's text, carried back to the department in its return workbook, never printed
+    /// in the published report (資料2 prints the same columns for every department).
+    pub extras: Vec<(String, TextField)>,
 }
 
 impl Item {

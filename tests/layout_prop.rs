@@ -225,21 +225,23 @@ fn a1_pos(a1: &str) -> Option<(u32, u32)> {
 
 fn named_in(findings: &[Finding], sheet: &str, (row, col): (u32, u32)) -> bool {
     findings.iter().any(|f| {
-        f.at.sheet.as_deref() == Some(sheet)
-            && matches!(f.code.as_str(), "W216" | "W217" | "W218" | "I308")
-            && f.message
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == ':'))
-                .chain(f.at.a1().as_deref())
-                .any(|t| {
-                    let mut p = t.split(':');
-                    match (p.next().and_then(a1_pos), p.next().and_then(a1_pos)) {
-                        (Some(a), Some(b)) => {
-                            (a.0..=b.0).contains(&row) && (a.1..=b.1).contains(&col)
+        let carried = crate::layouts::carried_in(f.code.as_str(), &f.message, sheet, (row, col));
+        carried
+            || f.at.sheet.as_deref() == Some(sheet)
+                && matches!(f.code.as_str(), "W216" | "W217" | "W218" | "I308")
+                && f.message
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == ':'))
+                    .chain(f.at.a1().as_deref())
+                    .any(|t| {
+                        let mut p = t.split(':');
+                        match (p.next().and_then(a1_pos), p.next().and_then(a1_pos)) {
+                            (Some(a), Some(b)) => {
+                                (a.0..=b.0).contains(&row) && (a.1..=b.1).contains(&col)
+                            }
+                            (Some(a), None) => a == (row, col),
+                            _ => false,
                         }
-                        (Some(a), None) => a == (row, col),
-                        _ => false,
-                    }
-                })
+                    })
     })
 }
 

@@ -4,6 +4,7 @@ mod batch;
 mod checks;
 mod cli;
 mod drift;
+mod extra_columns;
 mod fixture;
 mod layers;
 mod layout_prop;

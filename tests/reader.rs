@@ -130,16 +130,16 @@ fn e111_year_outside_plan() {
 #[test]
 fn w216_column_not_read() {
     let f = findings(&edited(|x| {
-        // 備考 right of the table, in the header's lower row and in both item rows.
-        let x = insert_cell(&x, 4, &inline_cell("Y4", "備考"));
+        // Texts right of the table in both item rows, under no header label (a labelled
+        // column is carried: I328).
         let x = insert_cell(&x, 5, &inline_cell("Y5", "継続"));
         insert_cell(&x, 6, &inline_cell("Y6", "要確認"))
     }));
     one(
         &f,
         Code::ColumnNotRead,
-        "Y4",
-        "列Y（見出し「備考」）の3個のセル（Y4:Y6）は報告書に入っていません",
+        "Y5",
+        "列Y（見出し「なし」）の2個のセル（Y5:Y6）は報告書に入っていません",
     );
 }
 
@@ -779,4 +779,41 @@ fn the_same_other_formula_down_a_column_is_one_w230() {
         .map(|c| c.at().a1().unwrap_or_default())
         .collect();
     assert_eq!(fixed, ["R5", "R13", "R15"]);
+}
+
+#[test]
+fn i328_a_remarks_column_is_read_into_the_items() {
+    // 備考 at the right of 大分類1: each item's cell is a text of the item, with its label and
+    // cell; one I328 names the column, its range from the header and its count.
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::extra_columns::with_remarks(dir.path());
+    let input =
+        shinchoku::read::read_workbook(&path, &shinchoku::layout::Layout::builtin()).unwrap();
+    let extras: Vec<(Option<u32>, String, String, String)> = input
+        .report
+        .items()
+        .flat_map(|(_, item)| {
+            item.extras.iter().map(move |(label, t)| {
+                let at = t.at.as_ref().map(|a| a.a1()).unwrap_or_default();
+                (item.number(), label.clone(), t.as_str().to_string(), at)
+            })
+        })
+        .collect();
+    let want = [
+        (Some(1), "備考", "前年度から継続", "Y5"),
+        (Some(3), "備考", "要確認", "Y13"),
+    ]
+    .map(|(n, l, t, a)| (n, l.to_string(), t.to_string(), a.to_string()));
+    assert_eq!(extras, want);
+    assert!(input.findings.iter().all(|f| f.code != Code::ColumnNotRead));
+    let i328: Vec<&Finding> = (input.findings.iter())
+        .filter(|f| f.code == Code::ExtraColumns)
+        .collect();
+    assert_eq!(i328.len(), 1);
+    assert_eq!(i328[0].at.a1().as_deref(), Some("Y4"));
+    assert_eq!(
+        i328[0].message,
+        "表の見出しにない列（大分類1!Y4:Y13：Y列「備考」2個のセル）の内容を各項目の文章として\
+         読み取りました。返却ブックでは各項目の№のセルのメモで戻しますが、公開する報告書には載りません"
+    );
 }

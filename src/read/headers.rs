@@ -29,6 +29,10 @@ pub(super) struct Columns {
     pub(super) results: Option<u32>,
     pub(super) plan: Option<u32>,
     pub(super) last: u32,
+    /// Columns with a header label that is none of the layout's kinds (担当課, 備考): their
+    /// cells are carried as texts of the item ([`crate::model::Item::extras`]). Each with its
+    /// header cell's row.
+    pub(super) extras: Vec<(u32, String, u32)>,
     /// The header text of every labelled column, for messages.
     pub(super) heads: BTreeMap<u32, String>,
 }
@@ -182,7 +186,30 @@ pub(super) fn find_headers(
             None => failed.push(row),
         }
     }
+    inherit_extras(&mut headers);
     headers
+}
+
+/// A column the department added under the first header (備考) stays that column in the tables
+/// below it on the sheet, whose repeated headers do not name it, unless one maps that column.
+fn inherit_extras(headers: &mut [HeaderAt]) {
+    let mut known: Vec<(u32, String, u32)> = Vec::new();
+    for h in headers.iter_mut() {
+        let cols = &mut h.columns;
+        let mapped = cols.mapped();
+        for e in &known {
+            let taken = mapped.contains(&e.0) || cols.extras.iter().any(|x| x.0 == e.0);
+            if !taken {
+                cols.extras.push(e.clone());
+            }
+        }
+        cols.extras.sort_unstable();
+        for e in &cols.extras {
+            if !known.iter().any(|k| k.0 == e.0) {
+                known.push(e.clone());
+            }
+        }
+    }
 }
 
 /// Maps the labels of rows `upper` and `lower` (the same row for a one-row header) to columns;
@@ -393,6 +420,12 @@ pub(super) fn header_columns(
         ));
         return None;
     }
+    let mapped = cols.mapped();
+    cols.extras = found
+        .iter()
+        .filter(|(c, l, _, t)| *l == Label::Unknown && !squash(t).is_empty() && !mapped.contains(c))
+        .map(|(c, _, row, t)| (*c, t.split_whitespace().collect(), *row))
+        .collect();
     cols.heads = found
         .iter()
         .filter(|(_, _, _, t)| !t.is_empty())

@@ -323,6 +323,14 @@ pub(super) fn parse_item(
         }
         i += 1;
     }
+    for (c, label, _) in &cols.extras {
+        for &r in rows {
+            let cell = text_field(r, *c);
+            if cell.text.is_some() {
+                item.extras.push((label.clone(), cell));
+            }
+        }
+    }
     // "-" cells of an item without indicators are placeholders: nothing to carry.
     let mapped = cols.mapped();
     for &r in rows {
@@ -371,6 +379,7 @@ pub(super) fn ledger(
     regions: &[(u32, u32, Columns)],
     input: &mut Input,
 ) {
+    carried_columns(grid, (file, sheet), header_rows, regions, input);
     let mut furniture: Vec<Group> = Vec::new();
     let mut note_groups: Vec<Group> = Vec::new();
     let mut columns: BTreeMap<u32, Group> = BTreeMap::new();
@@ -455,5 +464,50 @@ pub(super) fn ledger(
             Some(grid.get(r, c).display()),
             &[&letters, &head, &g.cells.len().to_string(), &g.range()],
         ));
+    }
+}
+
+/// The columns the layout does not know whose cells were carried as texts of the items: each
+/// with its header label, column, count and range into `input.extra_columns` (one I328 per file).
+fn carried_columns(
+    grid: &Grid,
+    (file, sheet): (&str, &str),
+    header_rows: &BTreeSet<u32>,
+    regions: &[(u32, u32, Columns)],
+    input: &mut Input,
+) {
+    let mut carried: BTreeMap<(u32, &str), (u32, Vec<u32>)> = BTreeMap::new();
+    for (start, end, cols) in regions {
+        for (c, label, head) in &cols.extras {
+            // The header cells of a carried column (the table's, and a header repeated inside
+            // the table) are read with it; the count is of the items' cells.
+            grid.mark(*head, *c);
+            let entry = carried.entry((*c, label)).or_insert((*head, Vec::new()));
+            let rows = grid.cells.range((*start, 0)..(*end, 0));
+            for ((r, _), _) in rows.filter(|((_, cc), _)| cc == c) {
+                if header_rows.contains(r) {
+                    grid.mark(*r, *c);
+                } else if grid.is_used(*r, *c) {
+                    entry.1.push(*r);
+                }
+            }
+        }
+    }
+    for ((col, label), (head, rows)) in carried {
+        let letters: String = a1(0, col).trim_end_matches('1').to_string();
+        // The range runs from the header cell to the last carried cell.
+        let last = rows.last().copied().unwrap_or(head).max(head);
+        let range = range_a1(head, col, last, col);
+        let at = CellRef {
+            file: file.into(),
+            sheet: sheet.into(),
+            row: head,
+            col,
+        };
+        let text = format!(
+            "{sheet}!{range}：{letters}列「{label}」{}個のセル",
+            rows.len()
+        );
+        input.extra_columns.push((at, text));
     }
 }

@@ -42,6 +42,9 @@ pub struct Input {
     /// The plan and earlier actuals the workbook was sent with (its 配布時の計画 sheet, written
     /// by `template --from`), for `drift`.
     pub reference: Option<Reference>,
+    /// The columns the layout does not know whose cells were carried as texts of the items
+    /// (the header cell, and its description for the one I328 of the file).
+    pub extra_columns: Vec<(CellRef, String)>,
     /// When the file was saved (the workbook's own time, else the file's), for resubmissions.
     pub saved: Option<crate::saved::Saved>,
 }
@@ -123,6 +126,20 @@ pub fn read_workbook(path: &Path, layout: &Layout) -> Result<Input> {
     })?;
     input.saved = crate::saved::Saved::of(extras.modified.as_deref(), meta.modified().ok());
     extras_into(&mut input, extras);
+    if let Some((at, _)) = input.extra_columns.first() {
+        let list: Vec<&str> = input
+            .extra_columns
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect();
+        let list = list.join("、");
+        input.findings.push(Finding::new(
+            Code::ExtraColumns,
+            Location::cell(at, None, None),
+            None,
+            &[&list],
+        ));
+    }
     marks.into_findings(&mut input);
     let long = crate::sheets::long_texts(&input.report);
     input.findings.extend(long);

@@ -53,7 +53,8 @@ pub fn return_workbook(
         year,
         kind: Kind::Return,
         placed: Placed::of(ret.findings),
-        marks: Marks::new(ret.findings, ret.corrections).with_comments(ret.comments),
+        marks: Marks::new(ret.findings, ret.corrections)
+            .with_comments(&with_extras(ret.comments, ret.report)),
         cover: Some(cover(ret.findings)),
     };
     let extra = |wb: &mut Workbook| {
@@ -70,6 +71,28 @@ pub fn return_workbook(
         out_name,
         Some(&extra),
     )
+}
+
+/// The department's comments with the texts of its extra columns (「担当課: 総務課」, one line
+/// each) added to the comment of each item's № cell, where they come back to the department.
+fn with_extras(comments: &[(CellRef, String)], report: &Report) -> Vec<(CellRef, String)> {
+    let mut out = comments.to_vec();
+    let items = report.sheets.iter().flat_map(|s| &s.sections);
+    for item in items.flat_map(|s| &s.items) {
+        let (Some(at), false) = (&item.no.at, item.extras.is_empty()) else {
+            continue;
+        };
+        let lines = item
+            .extras
+            .iter()
+            .map(|(label, t)| format!("{label}: {}", t.as_str()));
+        let lines = lines.collect::<Vec<_>>().join("\n");
+        match out.iter_mut().find(|(c, _)| c == at) {
+            Some((_, text)) => *text = format!("{text}\n{lines}"),
+            None => out.push((at.clone(), lines)),
+        }
+    }
+    out
 }
 
 /// 「【確認結果】エラー 2 件・警告 3 件があります。…」 or 「【確認結果】確認事項はありません。」
