@@ -6,7 +6,7 @@
 //! only typed its own inputs gets none; a plan that disagrees with the workbook's reference is
 //! one finding per cell.
 
-use crate::fixture::{python, with_sample, Run};
+use crate::fixture::{next_cycle, python, Run};
 use std::path::Path;
 use std::process::Command;
 
@@ -44,18 +44,6 @@ fn edit(src: &Path, dst: &Path, cells: &[(&str, &str, &str)], carried: bool) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// The sample's report (`out/report.xlsx`) and next cycle's workbook from it (`r2.xlsx`).
-fn next_cycle() -> tempfile::TempDir {
-    let dir = with_sample();
-    Run::new(dir.path())
-        .args(&["report", "mine-r1.xlsx", "--out", "out"])
-        .ok();
-    Run::new(dir.path())
-        .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
-        .ok();
-    dir
 }
 
 /// The drift codes: against one reference, and where the plan and the reference disagree.

@@ -109,6 +109,32 @@ pub fn with_sample() -> tempfile::TempDir {
     dir
 }
 
+/// The sample's report (`out/report.xlsx`) and next cycle's workbook from it (`r2.xlsx`).
+pub fn next_cycle() -> tempfile::TempDir {
+    let dir = with_sample();
+    Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
+    Run::new(dir.path())
+        .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
+        .ok();
+    dir
+}
+
+/// A temp dir with the sample and the four department workbooks cut from it
+/// (`tests/fixtures/one_sheet_departments.py`: 総務課, 財政課, 企画課, 建設課 `.xlsx`).
+pub fn with_departments() -> tempfile::TempDir {
+    let dir = with_sample();
+    let status = std::process::Command::new("python3")
+        .arg(root().join("tests/fixtures/one_sheet_departments.py"))
+        .arg(sample())
+        .arg(dir.path())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    dir
+}
+
 /// Options with every setting at its default (built-in rules and layout, year from the file).
 pub fn defaults() -> shinchoku::settings::Settings {
     shinchoku::settings::Settings::default()

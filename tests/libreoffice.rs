@@ -3,7 +3,7 @@
 //! the cached value we wrote; a planted wrong cached value proves the comparison can fail. The
 //! PDF export must print A3 landscape pages; the template and a return workbook render.
 
-use crate::fixture::{root, sample, text, with_sample, Run};
+use crate::fixture::{next_cycle, root, sample, text, with_sample, Run};
 use serde_json::Value as Json;
 use shinchoku::model::Figure;
 use shinchoku::rules::TotalRule;
@@ -372,13 +372,7 @@ fn libreoffice_agrees_on_edge_cases_of_every_rule_in_year_r2() {
 /// PDF has pages and its first page becomes an image (pdftoppm).
 #[test]
 fn libreoffice_renders_the_template_and_a_return_workbook() {
-    let dir = with_sample();
-    Run::new(dir.path())
-        .args(&["report", "mine-r1.xlsx", "--out", "out"])
-        .ok();
-    Run::new(dir.path())
-        .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
-        .ok();
+    let dir = next_cycle();
     let ret = dir.path().join("out/返却/mine-r1_確認.xlsx");
     let template = dir.path().join("r2.xlsx");
     let pdf_dir = dir.path().join("pdf");

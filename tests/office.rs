@@ -3,11 +3,12 @@
 //! published workbook that is 資料2 and nothing else, and `--baseline` that never hides errors.
 //! Workbooks are read back with openpyxl or calamine, not with our reader.
 
-use crate::fixture::{corrected_sample, python, root, sample, with_sample, Ran, Run};
+use crate::fixture::{
+    corrected_sample, next_cycle, python, sample, with_departments, with_sample, Ran, Run,
+};
 use calamine::{Data, Reader};
 use serde_json::Value as Json;
 use std::path::Path;
-use std::process::Command;
 
 /// The findings of a `check --format json` or a findings.json.
 fn findings(json: &str) -> Vec<Json> {
@@ -32,13 +33,7 @@ fn filter(text: &str, dir: &Path) -> String {
 
 #[test]
 fn an_untouched_next_year_workbook_fails_with_one_error_per_missing_actual() {
-    let dir = with_sample();
-    Run::new(dir.path())
-        .args(&["report", "mine-r1.xlsx", "--out", "out"])
-        .ok();
-    Run::new(dir.path())
-        .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
-        .ok();
+    let dir = next_cycle();
     let Ran { stdout, .. } = Run::new(dir.path())
         .args(&["check", "r2.xlsx", "--format", "json"])
         .fails(1);
@@ -123,14 +118,7 @@ print(json.dumps({"sheets": wb.sheetnames, "rows": rows, "filter": ws.auto_filte
 
 #[test]
 fn a_four_department_batch_gives_the_four_layout_sheets_and_linked_findings() {
-    let dir = with_sample();
-    let status = Command::new("python3")
-        .arg(root().join("tests/fixtures/one_sheet_departments.py"))
-        .arg(sample())
-        .arg(dir.path())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    let dir = with_departments();
     let files = ["総務課.xlsx", "財政課.xlsx", "企画課.xlsx", "建設課.xlsx"];
     let mut args = vec!["report"];
     args.extend(files);
@@ -198,14 +186,7 @@ fn a_four_department_batch_gives_the_four_layout_sheets_and_linked_findings() {
 
 #[test]
 fn a_baseline_rerun_with_an_unresolved_error_prints_it_and_fails() {
-    let dir = with_sample();
-    let status = Command::new("python3")
-        .arg(root().join("tests/fixtures/one_sheet_departments.py"))
-        .arg(sample())
-        .arg(dir.path())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    let dir = with_departments();
     Run::new(dir.path())
         .args(&["report", "総務課.xlsx", "--out", "first"])
         .fails(1);

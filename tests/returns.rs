@@ -2,10 +2,9 @@
 //! cells marked with notes, read back as a submission; the template's protection. Workbooks
 //! are read back with openpyxl.
 
-use crate::fixture::{python, root, sample, with_sample, Ran, Run};
+use crate::fixture::{python, with_departments, with_sample, Ran, Run};
 use serde_json::Value as Json;
 use std::path::Path;
-use std::process::Command;
 
 /// Every noted cell of every sheet: sheet!cell → (fill, note); the sheet names; the links of
 /// 指摘一覧.
@@ -78,14 +77,7 @@ fn corrected(csv: &Path, file: &str) -> Vec<(String, String, String)> {
 
 #[test]
 fn a_four_department_batch_gives_one_marked_return_workbook_per_input_that_reads_back() {
-    let dir = with_sample();
-    let status = Command::new("python3")
-        .arg(root().join("tests/fixtures/one_sheet_departments.py"))
-        .arg(sample())
-        .arg(dir.path())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success());
+    let dir = with_departments();
     let depts = ["総務課", "財政課", "企画課", "建設課"];
     let mut args = vec!["report"];
     let files: Vec<String> = depts.iter().map(|d| format!("{d}.xlsx")).collect();

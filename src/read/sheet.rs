@@ -334,6 +334,13 @@ pub(super) fn parse_sheet(
     for (region, heading) in &regions {
         let cols = &region.cols;
         col_groups.push((region.start, region.end, cols.clone()));
+        let table = Table {
+            grid,
+            cols,
+            at: &at,
+            text_field: &text_field,
+            labels: &labels,
+        };
         let mut section = Section {
             heading: heading.map(|(r, c)| text_field(r, c)).unwrap_or_default(),
             items: Vec::new(),
@@ -380,19 +387,7 @@ pub(super) fn parse_sheet(
                 .is_some_and(|c| matches!(item_no(grid.get(r, c)), ItemNo::Good(_)));
             if let (Some((hr, hc)), false) = (heading_in(r, cols.last), no_like) {
                 if grid.cells.range((r, 0)..=(r, u32::MAX)).count() == 1 {
-                    let items = parse_items(
-                        &Table {
-                            grid,
-                            cols,
-                            at: &at,
-                            text_field: &text_field,
-                            labels: &labels,
-                        },
-                        &rows,
-                        input,
-                        &mut notes,
-                        &mut extents,
-                    );
+                    let items = parse_items(&table, &rows, input, &mut notes, &mut extents);
                     section.items = items;
                     sheet.sections.push(std::mem::take(&mut section));
                     section.heading = text_field(hr, hc);
@@ -402,19 +397,7 @@ pub(super) fn parse_sheet(
             }
             rows.push(r);
         }
-        section.items = parse_items(
-            &Table {
-                grid,
-                cols,
-                at: &at,
-                text_field: &text_field,
-                labels: &labels,
-            },
-            &rows,
-            input,
-            &mut notes,
-            &mut extents,
-        );
+        section.items = parse_items(&table, &rows, input, &mut notes, &mut extents);
         sheet.sections.push(section);
     }
     carry_breaks(grid, &mut sheet, &extents, input, &at);
