@@ -284,3 +284,17 @@ pub fn python(script: &str, args: &[&Path]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).expect("the snippet prints JSON")
 }
+
+/// 0-based (row, col) of an A1 name.
+pub fn a1_pos(a1: &str) -> Option<(u32, u32)> {
+    let letters: String = a1.chars().take_while(char::is_ascii_uppercase).collect();
+    let digits = &a1[letters.len()..];
+    if letters.is_empty() || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let col = letters
+        .bytes()
+        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1))
+        - 1;
+    Some((digits.parse::<u32>().ok()? - 1, col))
+}

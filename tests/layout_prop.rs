@@ -4,7 +4,7 @@
 //! recalculated figures must equal the sample's, and every cell the generator added must be
 //! named in a finding saying it is not in the report (a repeated header is read as the header).
 
-use crate::fixture::{defaults, sample};
+use crate::fixture::{a1_pos, defaults, sample};
 use calamine::{Data, Reader};
 use shinchoku::finding::Finding;
 use shinchoku::model::Report;
@@ -208,19 +208,6 @@ fn figures(r: &Report) -> Vec<(Option<u32>, Vec<Value>)> {
             (item.number(), v)
         })
         .collect()
-}
-
-fn a1_pos(a1: &str) -> Option<(u32, u32)> {
-    let letters: String = a1.chars().take_while(char::is_ascii_uppercase).collect();
-    let digits = &a1[letters.len()..];
-    if letters.is_empty() || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let col = letters
-        .bytes()
-        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1))
-        - 1;
-    Some((digits.parse::<u32>().ok()? - 1, col))
 }
 
 fn named_in(findings: &[Finding], sheet: &str, (row, col): (u32, u32)) -> bool {

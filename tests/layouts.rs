@@ -4,7 +4,7 @@
 //! Every cell a variant added must be named in a finding (its cell, or inside the range its
 //! message gives). Not one class ends in silence.
 
-use crate::fixture::{root, sample, shinchoku};
+use crate::fixture::{a1_pos, root, sample, shinchoku};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -30,24 +30,10 @@ fn findings(dir: &Path) -> Vec<serde_json::Value> {
     serde_json::from_str(&text).unwrap()
 }
 
-/// 0-based (row, col) of an A1 name.
-fn pos(a1: &str) -> Option<(u32, u32)> {
-    let letters: String = a1.chars().take_while(char::is_ascii_uppercase).collect();
-    let digits = &a1[letters.len()..];
-    if letters.is_empty() || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let col = letters
-        .bytes()
-        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1))
-        - 1;
-    Some((digits.parse::<u32>().ok()? - 1, col))
-}
-
 /// The cells and ranges a finding names: its cell and every A1 or A1:B2 in its message.
 fn named(f: &serde_json::Value) -> Vec<((u32, u32), (u32, u32))> {
     let mut out = Vec::new();
-    if let Some(p) = f["cell"].as_str().and_then(pos) {
+    if let Some(p) = f["cell"].as_str().and_then(a1_pos) {
         out.push((p, p));
     }
     let text = format!(
@@ -57,7 +43,7 @@ fn named(f: &serde_json::Value) -> Vec<((u32, u32), (u32, u32))> {
     );
     for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == ':')) {
         let mut parts = token.split(':');
-        let (a, b) = (parts.next().and_then(pos), parts.next().and_then(pos));
+        let (a, b) = (parts.next().and_then(a1_pos), parts.next().and_then(a1_pos));
         match (a, b) {
             (Some(a), Some(b)) => out.push((a, b)),
             (Some(a), None) => out.push((a, a)),
@@ -75,7 +61,7 @@ pub fn carried_in(code: &str, message: &str, sheet: &str, (row, col): (u32, u32)
             let Some((_, rest)) = entry.split_once(&format!("{sheet}!")) else {
                 return false;
             };
-            let mut ends = rest.split('：').next().unwrap_or("").split(':').map(pos);
+            let mut ends = rest.split('：').next().unwrap_or("").split(':').map(a1_pos);
             match (ends.next().flatten(), ends.next().flatten()) {
                 (Some(a), Some(b)) => (a.0..=b.0).contains(&row) && (a.1..=b.1).contains(&col),
                 (Some(a), None) => a == (row, col),
