@@ -290,3 +290,41 @@ fn derived_cells_keep_the_decimals_the_city_printed() {
     });
     assert_eq!(cells, expected);
 }
+
+/// The item sheets are fed to rust_xlsxwriter's low-memory worksheets, which ignore a write
+/// to a row above the last one (saying so on stderr) and, in 0.102, write a last row with
+/// cells and a height twice: every row of every written workbook must appear once, in order.
+#[test]
+fn every_sheet_writes_each_row_once_in_order_and_no_write_is_ignored() {
+    use std::io::Read;
+    let dir = with_sample();
+    let ran = Run::new(dir.path())
+        .args(&["report", "mine-r1.xlsx", "--out", "out"])
+        .ok();
+    assert!(!ran.stderr.contains("Ignoring"), "{}", ran.stderr);
+    let out = dir.path().join("out");
+    for book in ["report.xlsx", "確認結果.xlsx", "返却/mine-r1_確認.xlsx"] {
+        let bytes = std::fs::read(out.join(book)).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut sheets = 0;
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i).unwrap();
+            let name = part.name().unwrap().to_string();
+            if !name.starts_with("xl/worksheets/sheet") {
+                continue;
+            }
+            sheets += 1;
+            let mut xml = String::new();
+            part.read_to_string(&mut xml).unwrap();
+            let rows: Vec<u32> = xml
+                .split("<row r=\"")
+                .skip(1)
+                .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
+                .collect();
+            assert!(!rows.is_empty(), "{book} {name}: no rows");
+            let ascending = rows.windows(2).all(|w| w[0] < w[1]);
+            assert!(ascending, "{book} {name}: rows out of order or twice");
+        }
+        assert!(sheets >= 2, "{book}: {sheets} sheets");
+    }
+}

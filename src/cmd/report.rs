@@ -63,11 +63,13 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         .chain(options.baseline.as_deref())
         .collect();
     let mut set = OutputSet::begin(out, &reads)?;
-    returns(&mut set, inputs, &outcome, settings)?;
+    // The return workbooks are filled while the report is whole; the report workbook then
+    // takes the report over and frees each sheet once written, so no workbook is saved while
+    // the model is in memory.
+    let returns = fill_returns(&mut set, inputs, &outcome, settings)?;
     let items = outcome.output.items().count();
     let indicators = outcome.output.indicators().count();
-    // The report is handed over: each sheet is freed once written.
-    let (xlsx, placed) = write::report_workbook_placed(
+    let (report, placed) = write::report_workbook_placed(
         outcome.output,
         &settings.layout,
         outcome.year,
@@ -75,8 +77,6 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         &out.join(outset::REPORT),
         &outcome.findings,
     )?;
-    set.write(outset::REPORT, &xlsx)?;
-    drop(xlsx);
     let review = write::Review {
         findings: &outcome.findings,
         statuses: &statuses,
@@ -85,19 +85,34 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         report_name: outset::REPORT,
         out_dir: out,
     };
-    let review = write::review_workbook(
-        &review,
-        &placed,
-        &settings.layout,
-        &out.join(outset::REVIEW),
-    )?;
+    // The report is saved on a second core while this one saves the return workbooks and
+    // makes the review workbook, changes.csv and findings.json.
+    let (xlsx, review, changes, findings) = std::thread::scope(|scope| {
+        let saving = scope.spawn(|| report.save());
+        let rest = (|| {
+            for (path, filled) in returns {
+                write::write_atomic(&path, &filled.save()?)?;
+            }
+            let review = write::review_workbook(
+                &review,
+                &placed,
+                &settings.layout,
+                &out.join(outset::REVIEW),
+            )?;
+            let changes = render::changes_csv(&outcome.corrections);
+            let findings = render::findings_json(&outcome.findings);
+            Ok::<_, crate::error::Error>((review, changes, findings))
+        })();
+        let xlsx = saving
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        rest.and_then(|(review, changes, findings)| Ok((xlsx?, review, changes, findings)))
+    })?;
+    set.write(outset::REPORT, &xlsx)?;
     set.write(outset::REVIEW, &review)?;
-    drop(review);
-    set.write(outset::CHANGES, &render::changes_csv(&outcome.corrections))?;
-    set.write(
-        outset::FINDINGS,
-        render::findings_json(&outcome.findings).as_bytes(),
-    )?;
+    set.write(outset::CHANGES, &changes)?;
+    set.write(outset::FINDINGS, findings.as_bytes())?;
+    drop((xlsx, review, changes, findings));
     let done = set.commit()?;
     let mut text = format!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。\n",
@@ -154,14 +169,15 @@ fn written(done: &outset::Committed) -> String {
     text
 }
 
-/// One return workbook per input in `返却/`: its items, findings and corrections.
-fn returns(
+/// One return workbook per input, to be saved in `返却/`: its items, findings and corrections.
+fn fill_returns(
     set: &mut OutputSet,
     inputs: &[PathBuf],
     outcome: &crate::Outcome,
     settings: &Settings,
-) -> Result<()> {
+) -> Result<Vec<(PathBuf, write::Filled)>> {
     let folder = set.folder(outset::RETURNS)?;
+    let mut filled = Vec::new();
     for (input, name) in inputs.iter().zip(batch::return_names(inputs)) {
         let file = input.display().to_string();
         let report = batch::of_file(&outcome.output, &file);
@@ -180,10 +196,10 @@ fn returns(
             comments: &comments,
         };
         let path = folder.join(&name);
-        let xlsx = write::return_workbook(&ret, &settings.layout, outcome.year, &path)?;
-        write::write_atomic(&path, &xlsx)?;
+        let workbook = write::return_workbook(&ret, &settings.layout, outcome.year, &path)?;
+        filled.push((path, workbook));
     }
-    Ok(())
+    Ok(filled)
 }
 
 /// The entries of `all` that `is_mine`; all of them (a run on one input) borrowed, not copied.

@@ -6,6 +6,8 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
 
 /// The formats used in the report, built once from the layout.
 pub(super) struct Formats {
+    /// The workbook's Normal style (its default format): a cell in it stores no style.
+    pub normal: Format,
     /// The top-right date and number: plain, right-aligned.
     pub plain: Format,
     /// A bordered text cell.
@@ -55,6 +57,12 @@ impl Formats {
                 .set_indent(1)
         };
         Formats {
+            // The metrics of rust_xlsxwriter's ＭＳ Ｐゴシック example (set in `build`).
+            normal: Format::new()
+                .set_font_name(&layout.font.name)
+                .set_font_size(11)
+                .set_font_charset(128)
+                .set_align(FormatAlign::VerticalCenter),
             plain: font.clone().set_align(FormatAlign::Right),
             text: input.clone(),
             text_wrap: input.clone().set_text_wrap().set_align(FormatAlign::Top),

@@ -1,9 +1,10 @@
 //! Sizes: column widths from the layout, the display width of Japanese text, and row
 //! heights that show every wrapped text of an item block.
 
+use super::rows::Rows;
 use crate::layout::{col, Layout};
 use crate::model::Item;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 /// Excel's largest row height in points.
 const MAX_ROW_HEIGHT: f64 = 409.0;
@@ -114,7 +115,7 @@ pub(super) fn heading_height(layout: &Layout, lines: u32) -> f64 {
 /// row, 2-row indicator names their pair, whole-block texts (name, results, plan) the block.
 /// Returns the height of the block.
 pub(super) fn set_block_heights(
-    ws: &mut Worksheet,
+    ws: &mut Rows<'_>,
     row: u32,
     span: u32,
     item: &Item,
@@ -193,8 +194,10 @@ mod tests {
         let layout = Layout::builtin();
         let mut item = Item::default();
         item.results.text = Some("長い年度実績の文章。".repeat(400));
-        let mut ws = Worksheet::new();
-        let height = set_block_heights(&mut ws, 0, 1, &item, &layout).unwrap();
+        let mut ws = rust_xlsxwriter::Worksheet::new();
+        let mut rows = Rows::new(&mut ws);
+        let height = set_block_heights(&mut rows, 0, 1, &item, &layout).unwrap();
+        rows.flush().unwrap();
         assert_eq!(height, MAX_ROW_HEIGHT);
     }
 

@@ -9,7 +9,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::CellRef;
 use rust_xlsxwriter::{Format, Note, Worksheet, XlsxError};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Excel's built-in cell styles (fill, font): 悪い, どちらでもない, 良い, 入力.
 pub(super) const BAD: (u32, u32) = (0xFFC7CE, 0x9C0006);
@@ -43,7 +43,12 @@ impl Mark {
 
 /// The marks of one workbook, by the input cell the value was read from.
 #[derive(Debug, Default)]
-pub struct Marks(HashMap<InputCell, Mark>);
+pub struct Marks {
+    by_cell: HashMap<InputCell, Mark>,
+    /// The (row, column) of every marked cell: most written cells have none, and this tells
+    /// so without building the file and sheet names of a key.
+    positions: HashSet<(u32, u32)>,
+}
 
 impl Marks {
     /// The marks of `findings` (errors and warnings) and `corrections`.
@@ -72,7 +77,8 @@ impl Marks {
     pub fn with_comments(mut self, comments: &[(CellRef, String)]) -> Marks {
         for (at, text) in comments {
             let key = (at.file.to_string(), at.sheet.to_string(), at.row, at.col);
-            self.0.entry(key).or_default().comment = Some(text.clone());
+            self.positions.insert((at.row, at.col));
+            self.by_cell.entry(key).or_default().comment = Some(text.clone());
         }
         self
     }
@@ -82,7 +88,8 @@ impl Marks {
             return;
         };
         let key = (f.at.file.clone(), sheet.clone(), row, col);
-        let mark = self.0.entry(key).or_default();
+        self.positions.insert((row, col));
+        let mark = self.by_cell.entry(key).or_default();
         if mark.colours.is_none_or(|(r, _)| rank < r) {
             mark.colours = Some((rank, colours));
         }
@@ -93,15 +100,18 @@ impl Marks {
 
     fn get(&self, at: Option<&CellRef>) -> Option<&Mark> {
         let at = at?;
+        if !self.positions.contains(&(at.row, at.col)) {
+            return None;
+        }
         let key = (at.file.to_string(), at.sheet.to_string(), at.row, at.col);
-        self.0.get(&key)
+        self.by_cell.get(&key)
     }
 
     /// `fmt` in the colours of the mark of `at`, unlocked so the department can fix it.
-    pub(super) fn format<'f>(&self, at: Option<&CellRef>, fmt: &'f Format) -> Cow<'f, Format> {
+    pub(super) fn format<'f>(&self, at: Option<&CellRef>, fmt: Cow<'f, Format>) -> Cow<'f, Format> {
         match self.get(at).and_then(|m| m.colours) {
-            Some((_, colours)) => Cow::Owned(coloured(fmt, colours).set_unlocked()),
-            None => Cow::Borrowed(fmt),
+            Some((_, colours)) => Cow::Owned(coloured(&fmt, colours).set_unlocked()),
+            None => fmt,
         }
     }
 
@@ -196,7 +206,10 @@ mod tests {
         );
         assert_eq!(crate::own::department_note(&both), Some("担当: 山田"));
         let fmt = Format::new();
-        assert!(matches!(marks.format(Some(&alone), &fmt), Cow::Borrowed(_)));
+        assert!(matches!(
+            marks.format(Some(&alone), Cow::Borrowed(&fmt)),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(marks.get(Some(&alone)).unwrap().text(), "要確認");
     }
 }

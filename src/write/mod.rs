@@ -18,6 +18,7 @@ mod placed;
 mod reference;
 mod returns;
 mod review;
+mod rows;
 mod sheet;
 
 pub use heights::{display_units, wrapped_lines};
@@ -31,10 +32,10 @@ use crate::history::HistoryRow;
 use crate::layout::Layout;
 use crate::model::{Report, Sheet, Year};
 use formats::Formats;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use sheet::{Ctx, Kind, SheetWriter};
 use std::borrow::{Borrow, Cow};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Options of the written report that come from the command line.
 #[derive(Clone, Debug, Default)]
@@ -84,11 +85,13 @@ pub fn report_workbook<'a>(
     options: &WriteOptions,
     out_name: &Path,
 ) -> Result<Vec<u8>> {
-    report_workbook_placed(report, layout, year, options, out_name, &[]).map(|(xlsx, _)| xlsx)
+    report_workbook_placed(report, layout, year, options, out_name, &[])?
+        .0
+        .save()
 }
 
-/// [`report_workbook`], also giving where the value of each of `linked`'s cells was written
-/// (for the links of the review workbook).
+/// [`report_workbook`], filled but not saved, also giving where the value of each of
+/// `linked`'s cells was written (for the links of the review workbook).
 ///
 /// # Errors
 /// As [`report_workbook`].
@@ -99,7 +102,7 @@ pub fn report_workbook_placed<'a>(
     options: &WriteOptions,
     out_name: &Path,
     linked: &[Finding],
-) -> Result<(Vec<u8>, Placed)> {
+) -> Result<(Filled, Placed)> {
     let ctx = Ctx {
         layout,
         f: Formats::new(layout),
@@ -111,8 +114,8 @@ pub fn report_workbook_placed<'a>(
     };
     // An owned report is dropped sheet by sheet as each is written.
     let xlsx = match report.into() {
-        Cow::Borrowed(r) => build(&r.sheets, &ctx, options, out_name, None),
-        Cow::Owned(r) => build(r.sheets, &ctx, options, out_name, None),
+        Cow::Borrowed(r) => fill(&r.sheets, &ctx, options, out_name, None),
+        Cow::Owned(r) => fill(r.sheets, &ctx, options, out_name, None),
     }?;
     Ok((xlsx, ctx.placed))
 }
@@ -156,13 +159,14 @@ pub fn template_workbook(
         cover: Some(instruction(year)),
     };
     let extra = |wb: &mut Workbook| reference::add_reference_sheet(wb, report, year, layout);
-    build(
+    fill(
         &report.sheets,
         &ctx,
         &WriteOptions::default(),
         out_name,
         record.then_some(&extra as &ExtraSheets<'_>),
-    )
+    )?
+    .save()
 }
 
 /// The template's instruction line (registered in [`crate::own::LINES`]).
@@ -176,24 +180,47 @@ fn instruction(year: Year) -> String {
 /// Sheets added after the 大分類 sheets and 変更履歴 (a return workbook's 指摘一覧).
 type ExtraSheets<'a> = dyn Fn(&mut Workbook) -> std::result::Result<(), XlsxError> + 'a;
 
-fn build<S: Borrow<Sheet>>(
+/// A workbook whose sheets are written but which is not saved yet: the rows of its item sheets
+/// wait in temporary files (rust_xlsxwriter's low-memory worksheets), nothing of the model
+/// is kept, so it can be saved after the model is freed, or on another thread.
+pub struct Filled {
+    workbook: Workbook,
+    out_name: PathBuf,
+}
+
+impl Filled {
+    /// The .xlsx bytes: saved, with the pages numbered on from sheet to sheet.
+    ///
+    /// # Errors
+    /// [`Error::Write`] if rust_xlsxwriter cannot assemble the file.
+    pub fn save(self) -> Result<Vec<u8>> {
+        let Filled {
+            mut workbook,
+            out_name,
+        } = self;
+        let xlsx = (workbook.save_to_buffer()).map_err(|e| Error::write(&out_name, e))?;
+        drop(workbook);
+        page_numbers::fix_first_page_numbers(&xlsx).map_err(|e| Error::write(&out_name, e))
+    }
+}
+
+/// Writes the sheets (each item sheet in low-memory mode, fed row by row), the 変更履歴 and
+/// the `extra` sheets into a new workbook.
+fn fill<S: Borrow<Sheet>>(
     sheets: impl IntoIterator<Item = S>,
     ctx: &Ctx<'_>,
     options: &WriteOptions,
     out_name: &Path,
     extra: Option<&ExtraSheets<'_>>,
-) -> Result<Vec<u8>> {
+) -> Result<Filled> {
     let err = |e: XlsxError| Error::write(out_name, e);
     let mut workbook = Workbook::new();
     // The parts are deflated again by `fix_first_page_numbers`: the fastest level here.
     workbook.set_zip_compression_level(1);
-    // The Normal style in the Japanese font (metrics of rust_xlsxwriter's ＭＳ Ｐゴシック example).
-    let normal = Format::new()
-        .set_font_name(&ctx.layout.font.name)
-        .set_font_size(11)
-        .set_font_charset(128)
-        .set_align(FormatAlign::VerticalCenter);
-    workbook.set_default_format(&normal, 18, 72).map_err(err)?;
+    // The Normal style in the Japanese font.
+    workbook
+        .set_default_format(&ctx.f.normal, 18, 72)
+        .map_err(err)?;
     // Fixed document properties keep the output byte-stable for the same input.
     let created = ExcelDateTime::from_ymd(2020, 1, 1).map_err(err)?;
     workbook.set_properties(
@@ -206,7 +233,7 @@ fn build<S: Borrow<Sheet>>(
     let mut first_page = 1;
     for (si, sheet) in sheets.into_iter().enumerate() {
         let sheet = sheet.borrow();
-        let ws = workbook.add_worksheet();
+        let ws = workbook.add_worksheet_with_low_memory().map_err(err)?;
         ws.set_name(&sheet.name).map_err(err)?;
         first_page += SheetWriter::new(ws, ctx)
             .sheet(si, sheet, options, first_page)
@@ -216,9 +243,10 @@ fn build<S: Borrow<Sheet>>(
     if let Some(extra) = extra {
         extra(&mut workbook).map_err(err)?;
     }
-    let xlsx = workbook.save_to_buffer().map_err(err)?;
-    drop(workbook);
-    page_numbers::fix_first_page_numbers(&xlsx).map_err(|e| Error::write(out_name, e))
+    Ok(Filled {
+        workbook,
+        out_name: out_name.to_path_buf(),
+    })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, then renames it.

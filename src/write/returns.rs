@@ -10,7 +10,7 @@ use super::marks::{coloured, Marks, BAD, NEUTRAL};
 use super::placed::Placed;
 use super::reference::add_reference_sheet;
 use super::sheet::{Ctx, Kind};
-use super::{build, WriteOptions};
+use super::{fill, Filled, WriteOptions};
 use crate::correct::Correction;
 use crate::error::Result;
 use crate::finding::{self, Finding, Severity};
@@ -37,7 +37,7 @@ pub struct Return<'a> {
     pub comments: &'a [(CellRef, String)],
 }
 
-/// Builds a return workbook in memory.
+/// Fills a return workbook (saved with [`Filled::save`]).
 ///
 /// # Errors
 /// [`crate::error::Error::Write`] if a value cannot be stored.
@@ -46,7 +46,7 @@ pub fn return_workbook(
     layout: &Layout,
     year: Year,
     out_name: &Path,
-) -> Result<Vec<u8>> {
+) -> Result<Filled> {
     let ctx = Ctx {
         layout,
         f: Formats::new(layout),
@@ -64,7 +64,7 @@ pub fn return_workbook(
             None => Ok(()),
         }
     };
-    build(
+    fill(
         &ret.report.sheets,
         &ctx,
         &WriteOptions::default(),

@@ -7,6 +7,7 @@ use super::heights::{column_width, heading_height, line_height, set_block_height
 use super::marks::Marks;
 use super::pages::{print_setup, Block, PrintPlan};
 use super::placed::Placed;
+use super::rows::{Fmt, IntoFmt, Rows};
 use super::{huge, to_f64, WriteOptions};
 use crate::calc::formulas::indicator_formulas;
 use crate::calc::input_decimals;
@@ -68,7 +69,7 @@ impl Place {
 
 /// Writes one sheet of the report or template into its worksheet.
 pub(super) struct SheetWriter<'a> {
-    ws: &'a mut Worksheet,
+    ws: Rows<'a>,
     ctx: &'a Ctx<'a>,
     name: std::sync::Arc<str>,
 }
@@ -77,7 +78,11 @@ impl<'a> SheetWriter<'a> {
     /// A writer of `ws`.
     pub fn new(ws: &'a mut Worksheet, ctx: &'a Ctx<'a>) -> SheetWriter<'a> {
         let name = ws.name().into();
-        SheetWriter { ws, ctx, name }
+        SheetWriter {
+            ws: Rows::new(ws),
+            ctx,
+            name,
+        }
     }
 
     /// Writes `sheet` (the `index`-th of the workbook), its pages numbered from
@@ -92,7 +97,7 @@ impl<'a> SheetWriter<'a> {
         let ctx = self.ctx;
         let layout = ctx.layout;
         for c in col::NO..=col::PLAN {
-            self.ws.set_column_width(c, column_width(layout, c))?;
+            self.ws.ws().set_column_width(c, column_width(layout, c))?;
         }
         let section_layout = layout.section_for(&sheet.name, sheet.heading.as_str());
         let heading = self.top_row(index, sheet, options)?;
@@ -125,10 +130,13 @@ impl<'a> SheetWriter<'a> {
                 // A break carried from the input starts a page with this item (and its headings).
                 blocks.push(Block::item(row, height, item.page_break));
                 row = next;
+                // The block is complete: the worksheet may write its rows out.
+                self.ws.flush()?;
             }
         }
+        self.ws.finish(row, &ctx.f.normal)?;
         let hidden = self.hide_middle_years(any_middle_years)?;
-        super::lists::validations(self.ws, self.ctx.layout, &item_rows)?;
+        super::lists::validations(self.ws.ws(), self.ctx.layout, &item_rows)?;
         let print = PrintPlan {
             short: section_layout.map(|s| s.short.as_str()),
             first_header,
@@ -137,14 +145,14 @@ impl<'a> SheetWriter<'a> {
             hidden: &hidden,
             blocks: &blocks,
         };
-        let pages = print_setup(self.ws, layout, &print)?;
+        let pages = print_setup(self.ws.ws(), layout, &print)?;
         if self.ctx.kind != Kind::Report {
             // Rows stay resizable: a five-line 年度実績 needs a taller row.
             let options = ProtectionOptions {
                 format_rows: true,
                 ..ProtectionOptions::new()
             };
-            self.ws.protect_with_options(&options);
+            self.ws.ws().protect_with_options(&options);
         }
         Ok(pages)
     }
@@ -185,7 +193,7 @@ impl<'a> SheetWriter<'a> {
         if !used {
             for y in 1..4 {
                 if y != self.ctx.year.index() {
-                    self.ws.set_column_hidden(col::YEARS + y as u16)?;
+                    self.ws.ws().set_column_hidden(col::YEARS + y as u16)?;
                     hidden.push(col::YEARS + y as u16);
                 }
             }
@@ -229,7 +237,7 @@ impl<'a> SheetWriter<'a> {
             .set_row_height(*row, heading_height(self.ctx.layout, lines))?;
         if lines > 1 {
             self.ws
-                .merge_range(*row, col::NO, *row, col::PLAN, &text, &f.heading_lines)?;
+                .merge_range((*row, col::NO), (*row, col::PLAN), text, &f.heading_lines)?;
         } else {
             self.ws
                 .write_string_with_format(*row, col::NO, text, &f.heading)?;
@@ -275,23 +283,16 @@ impl<'a> SheetWriter<'a> {
     fn header(&mut self, row: u32) -> Result<f64, XlsxError> {
         let ctx = self.ctx;
         let (layout, f, year) = (ctx.layout, &ctx.f, ctx.year);
-        let ws = &mut *self.ws;
+        let ws = &mut self.ws;
         let h = &layout.header;
         let next_year = year.number() + 1;
-        ws.merge_range(row, col::NO, row, col::NAME, &h.item_group, &f.header)?;
+        ws.merge_range((row, col::NO), (row, col::NAME), &h.item_group, &f.header)?;
+        let action_end = (row, col::SCHEDULE + 4);
+        ws.merge_range((row, col::ACTION), action_end, &h.action_group, &f.header)?;
+        let indicator_end = (row, col::TOTAL);
         ws.merge_range(
-            row,
-            col::ACTION,
-            row,
-            col::SCHEDULE + 4,
-            &h.action_group,
-            &f.header,
-        )?;
-        ws.merge_range(
-            row,
-            col::INDICATOR,
-            row,
-            col::TOTAL,
+            (row, col::INDICATOR),
+            indicator_end,
             &h.indicator_group,
             &f.header,
         )?;
@@ -305,7 +306,7 @@ impl<'a> SheetWriter<'a> {
             (col::PLAN, format!("R{next_year}年度\n{}", h.plan)),
         ];
         for (c, text) in tall {
-            ws.merge_range(row, c, row + 1, c, &text, &f.header)?;
+            ws.merge_range((row, c), (row + 1, c), text, &f.header)?;
         }
         let lower = row + 1;
         ws.write_string_with_format(lower, col::NO, &h.no, &f.header)?;
@@ -340,16 +341,16 @@ impl<'a> SheetWriter<'a> {
     /// Records where the value read from `at` was written; a marked cell gets its note.
     fn annotate(&mut self, row: u32, c: u16, at: Option<&CellRef>) -> Result<(), XlsxError> {
         self.ctx.placed.record(at, (self.name.clone(), row, c));
-        self.ctx.marks.note(self.ws, row, c, at)
+        self.ctx.marks.note(self.ws.ws(), row, c, at)
     }
 
     /// The format of a cell read from `at`: its mark's colours when it has one.
-    fn look<'f>(&self, at: Option<&CellRef>, fmt: &'f Format) -> Cow<'f, Format> {
+    fn look(&self, at: Option<&CellRef>, fmt: Fmt<'a>) -> Fmt<'a> {
         self.ctx.marks.format(at, fmt)
     }
 
     /// The format of an input cell of this year: unlocked and shaded outside the report.
-    fn entry<'f>(&self, fmt: &'f Format) -> Cow<'f, Format> {
+    fn entry(&self, fmt: &'a Format) -> Fmt<'a> {
         match self.ctx.kind {
             Kind::Report => Cow::Borrowed(fmt),
             _ => Cow::Owned(super::marks::entry(fmt)),
@@ -357,15 +358,13 @@ impl<'a> SheetWriter<'a> {
     }
 
     /// Writes a text cell, merged over its rows when more than one.
-    fn text(&mut self, p: Place, t: &TextField, fmt: &Format) -> Result<(), XlsxError> {
-        let fmt = &*self.look(t.at.as_ref(), fmt);
+    fn text(&mut self, p: Place, t: &TextField, fmt: impl IntoFmt<'a>) -> Result<(), XlsxError> {
+        let fmt = self.look(t.at.as_ref(), fmt.into_fmt());
         match (&t.text, p.rows > 1) {
             // The merge writes its first cell: not written twice.
             (text, true) => self.ws.merge_range(
-                p.row,
-                p.col,
-                p.row + p.rows - 1,
-                p.col,
+                (p.row, p.col),
+                (p.row + p.rows - 1, p.col),
                 text.as_deref().unwrap_or(""),
                 fmt,
             )?,
@@ -381,14 +380,15 @@ impl<'a> SheetWriter<'a> {
         &mut self,
         p: Place,
         field: &Field,
-        fmt: &Format,
-        text_fmt: &Format,
+        fmt: impl IntoFmt<'a>,
+        text_fmt: impl IntoFmt<'a>,
     ) -> Result<(), XlsxError> {
         let (row, c) = (p.row, p.col);
-        let fmt = &*self.look(field.at.as_ref(), fmt);
-        let text_fmt = &*self.look(field.at.as_ref(), text_fmt);
+        let fmt = self.look(field.at.as_ref(), fmt.into_fmt());
+        let text_fmt = self.look(field.at.as_ref(), text_fmt.into_fmt());
         if p.rows > 1 {
-            self.ws.merge_range(row, c, row + p.rows - 1, c, "", fmt)?;
+            let last = (row + p.rows - 1, c);
+            self.ws.merge_range((row, c), last, "", fmt.clone())?;
         }
         match &field.value {
             Value::Number(d) => self.ws.write_number_with_format(row, c, to_f64(*d), fmt)?,
@@ -415,13 +415,14 @@ impl<'a> SheetWriter<'a> {
         p: Place,
         formula: &str,
         figure: Figure,
-        fmt: &Format,
+        fmt: &'a Format,
         field: &Field,
     ) -> Result<(), XlsxError> {
         let (row, c) = (p.row, p.col);
-        let fmt = &*self.look(field.at.as_ref(), fmt);
+        let fmt = self.look(field.at.as_ref(), Cow::Borrowed(fmt));
         if p.rows > 1 {
-            self.ws.merge_range(row, c, row + p.rows - 1, c, "", fmt)?;
+            let last = (row + p.rows - 1, c);
+            self.ws.merge_range((row, c), last, "", fmt.clone())?;
         }
         let cached = match figure {
             Figure::Number(d) => d.normalize().to_string(),
@@ -448,7 +449,7 @@ impl<'a> SheetWriter<'a> {
         ];
         for (c, field, fmt) in entries {
             let fmt = self.entry(fmt);
-            self.text(whole(c), field, &fmt)?;
+            self.text(whole(c), field, fmt)?;
         }
         let blank = TextField::default();
         for r in 0..span {
@@ -488,7 +489,7 @@ impl<'a> SheetWriter<'a> {
                 }
             }
         }
-        let height = set_block_heights(self.ws, row, span, item, self.ctx.layout)?;
+        let height = set_block_heights(&mut self.ws, row, span, item, self.ctx.layout)?;
         Ok((row + span, height))
     }
 
@@ -518,7 +519,7 @@ impl<'a> SheetWriter<'a> {
             self.value(Place::cell(top, col::YEARS + y), t, num, &f.right)?;
             if usize::from(y) == ctx.year.index() {
                 let (num, right) = (self.entry(num), self.entry(&f.right));
-                self.value(Place::cell(lower, col::YEARS + y), a, &num, &right)?;
+                self.value(Place::cell(lower, col::YEARS + y), a, num, right)?;
             } else {
                 self.value(Place::cell(lower, col::YEARS + y), a, num, &f.right)?;
             }
