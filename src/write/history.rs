@@ -22,7 +22,7 @@ pub(super) fn add_history_sheet(
     }
     let text = Format::new().set_font_name(&layout.font.name);
     let bold = text.clone().set_bold().set_background_color("#D9E1F2");
-    let ws = workbook.add_worksheet();
+    let ws = workbook.add_worksheet_with_low_memory()?;
     ws.set_name(HISTORY_SHEET)?;
     ws.set_very_hidden(true);
     for (c, h) in HISTORY_HEADER.iter().enumerate() {

@@ -20,7 +20,7 @@ pub(super) fn add_reference_sheet(
     layout: &Layout,
 ) -> Result<(), XlsxError> {
     let text = Format::new().set_font_name(&layout.font.name);
-    let ws = workbook.add_worksheet();
+    let ws = workbook.add_worksheet_with_low_memory()?;
     ws.set_name(REFERENCE_SHEET)?;
     ws.set_very_hidden(true);
     for (c, h) in REFERENCE_HEADER.iter().enumerate() {

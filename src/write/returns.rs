@@ -115,7 +115,7 @@ fn findings_sheet(
     placed: &Placed,
     layout: &Layout,
 ) -> std::result::Result<(), XlsxError> {
-    let ws = wb.add_worksheet();
+    let ws = wb.add_worksheet_with_low_memory()?;
     ws.set_name(RETURN_FINDINGS_SHEET)?;
     let base = Format::new()
         .set_font_name(&layout.font.name)

@@ -142,10 +142,10 @@ pub(super) fn build(
             .set_author("shinchoku")
             .set_creation_datetime(&created),
     );
-    findings_sheet(wb.add_worksheet(), review, placed, &s)?;
+    findings_sheet(wb.add_worksheet_with_low_memory()?, review, placed, &s)?;
     status_sheet(wb.add_worksheet(), review.statuses, &s)?;
     tally_sheet(wb.add_worksheet(), review.tally, &s)?;
-    history_sheet(wb.add_worksheet(), review.history, &s)?;
+    history_sheet(wb.add_worksheet_with_low_memory()?, review.history, &s)?;
     wb.save_to_buffer()
 }
 
