@@ -339,6 +339,19 @@ pub struct Sheet {
     pub sections: Vec<Section>,
 }
 
+impl Sheet {
+    /// The sheet's name, headings, date and number, without its tables (no copy of them).
+    pub fn without_sections(&self) -> Sheet {
+        Sheet {
+            name: self.name.clone(),
+            heading: self.heading.clone(),
+            date: self.date.clone(),
+            doc_no: self.doc_no.clone(),
+            sections: Vec::new(),
+        }
+    }
+}
+
 /// A whole report: the sheets of one or more input workbooks.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Report {

@@ -158,8 +158,7 @@ pub fn into_layout_sheets(report: &mut Report, layout: &Layout, plan: Option<&Re
     for s in plan.map_or(&[][..], |p| &p.sheets[..]) {
         let like = Sheet {
             name: sheet_name(s).unwrap_or_else(|| s.name.clone()),
-            sections: Vec::new(),
-            ..s.clone()
+            ..s.without_sections()
         };
         for sec in &s.sections {
             let empty = Section {
@@ -177,8 +176,7 @@ pub fn into_layout_sheets(report: &mut Report, layout: &Layout, plan: Option<&Re
         let named = sheet_name(&sheet);
         let like = Sheet {
             name: named.clone().unwrap_or_else(|| sheet.name.clone()),
-            sections: Vec::new(),
-            ..sheet.clone()
+            ..sheet.without_sections()
         };
         // What earlier input sheets put where: joining them needs the item order again.
         let before: HashMap<String, usize> = out
@@ -239,10 +237,7 @@ fn sheet_slot(merged: &mut Report, sheet: &Sheet) -> usize {
     let si = match merged.sheets.iter().position(|s| s.name == sheet.name) {
         Some(si) => si,
         None => {
-            merged.sheets.push(Sheet {
-                sections: Vec::new(),
-                ..sheet.clone()
-            });
+            merged.sheets.push(sheet.without_sections());
             merged.sheets.len() - 1
         }
     };

@@ -55,7 +55,7 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     let write_options = write::WriteOptions {
         date: Some(date.clone()),
         doc_no: options.doc_no.clone(),
-        history: history.clone(),
+        history,
     };
     // Everything the run reads is protected from the set's move aside.
     let reads: Vec<&Path> = (inputs.iter().map(PathBuf::as_path))
@@ -63,56 +63,63 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         .chain(options.baseline.as_deref())
         .collect();
     let mut set = OutputSet::begin(out, &reads)?;
-    // The return workbooks are filled while the report is whole; the report workbook then
-    // takes the report over and frees each sheet once written, so no workbook is saved while
-    // the model is in memory.
-    let returns = fill_returns(&mut set, inputs, &outcome, settings)?;
+    let folder = set.folder(outset::RETURNS)?;
     let items = outcome.output.items().count();
     let indicators = outcome.output.indicators().count();
-    let (report, placed) = write::report_workbook_placed(
-        outcome.output,
-        &settings.layout,
-        outcome.year,
-        &write_options,
-        &out.join(outset::REPORT),
-        &outcome.findings,
-    )?;
-    let review = write::Review {
-        findings: &outcome.findings,
-        statuses: &statuses,
-        tally: &tally,
-        history: &history,
-        report_name: outset::REPORT,
-        out_dir: out,
-    };
-    // The report is saved on a second core while this one saves the return workbooks and
-    // makes the review workbook, changes.csv and findings.json.
-    let (xlsx, review, changes, findings) = std::thread::scope(|scope| {
-        let saving = scope.spawn(|| report.save());
+    // Two cores fill the workbooks: one the return workbooks, the other the report workbook;
+    // changes.csv and findings.json are written meanwhile. Each output is written as soon as
+    // it is made and its bytes freed.
+    let (returns, (report, placed)) = std::thread::scope(|scope| {
+        let returns = scope.spawn(|| fill_returns(&folder, inputs, &outcome, settings));
         let rest = (|| {
+            let report = write::report_workbook_placed(
+                &outcome.output,
+                &settings.layout,
+                outcome.year,
+                &write_options,
+                &out.join(outset::REPORT),
+                &outcome.findings,
+            )?;
+            set.write(outset::CHANGES, &render::changes_csv(&outcome.corrections))?;
+            let findings = render::findings_json(&outcome.findings);
+            set.write(outset::FINDINGS, findings.as_bytes())?;
+            Ok(report)
+        })();
+        let returns = returns
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        rest.and_then(|rest| Ok((returns?, rest)))
+    })?;
+    // The model is freed before any workbook is saved (a save needs the most memory); then
+    // one core makes the review workbook (its links need the report's cells) while the other
+    // saves the return workbooks and the report, one at a time.
+    drop(outcome.output);
+    std::thread::scope(|scope| {
+        let review = write::Review {
+            findings: &outcome.findings,
+            statuses: &statuses,
+            tally: &tally,
+            history: &write_options.history,
+            report_name: outset::REPORT,
+            out_dir: out,
+        };
+        let (review_name, layout) = (out.join(outset::REVIEW), &settings.layout);
+        // `placed` moves to the thread that reads it.
+        let review =
+            scope.spawn(move || write::review_workbook(&review, &placed, layout, &review_name));
+        let saved = (|| {
+            // The return workbooks first: their notes are the largest save, and this thread's
+            // memory has just been freed by the model.
             for (path, filled) in returns {
                 write::write_atomic(&path, &filled.save()?)?;
             }
-            let review = write::review_workbook(
-                &review,
-                &placed,
-                &settings.layout,
-                &out.join(outset::REVIEW),
-            )?;
-            let changes = render::changes_csv(&outcome.corrections);
-            let findings = render::findings_json(&outcome.findings);
-            Ok::<_, crate::error::Error>((review, changes, findings))
+            set.write(outset::REPORT, &report.save()?)
         })();
-        let xlsx = saving
+        let review = review
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        rest.and_then(|(review, changes, findings)| Ok((xlsx?, review, changes, findings)))
+        saved.and_then(|()| set.write(outset::REVIEW, &review?))
     })?;
-    set.write(outset::REPORT, &xlsx)?;
-    set.write(outset::REVIEW, &review)?;
-    set.write(outset::CHANGES, &changes)?;
-    set.write(outset::FINDINGS, findings.as_bytes())?;
-    drop((xlsx, review, changes, findings));
     let done = set.commit()?;
     let mut text = format!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。\n",
@@ -144,8 +151,7 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         outcome.history,
         outcome.comments,
         outcome.references,
-        history,
-        placed,
+        write_options,
         statuses,
         seen,
     ));
@@ -154,11 +160,17 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
 
 /// The 出力 line (every file written) and, when an earlier set was kept aside, where it went.
 fn written(done: &outset::Committed) -> String {
-    let shown: Vec<String> = done
-        .written
-        .iter()
-        .map(|t| t.display().to_string())
-        .collect();
+    // In the order a clerk looks at them, whichever core wrote one first.
+    let order = [
+        outset::RETURNS,
+        outset::REPORT,
+        outset::REVIEW,
+        outset::CHANGES,
+        outset::FINDINGS,
+    ];
+    let mut written: Vec<&PathBuf> = done.written.iter().collect();
+    written.sort_by_key(|p| order.iter().position(|n| p.ends_with(n)));
+    let shown: Vec<String> = written.iter().map(|t| t.display().to_string()).collect();
     let mut text = format!("  出力: {}\n", shown.join(", "));
     if let Some(backup) = &done.backup {
         text.push_str(&format!(
@@ -169,14 +181,13 @@ fn written(done: &outset::Committed) -> String {
     text
 }
 
-/// One return workbook per input, to be saved in `返却/`: its items, findings and corrections.
+/// One return workbook per input, to be saved in `folder` (返却/): its items, findings and corrections.
 fn fill_returns(
-    set: &mut OutputSet,
+    folder: &Path,
     inputs: &[PathBuf],
     outcome: &crate::Outcome,
     settings: &Settings,
 ) -> Result<Vec<(PathBuf, write::Filled)>> {
-    let folder = set.folder(outset::RETURNS)?;
     let mut filled = Vec::new();
     for (input, name) in inputs.iter().zip(batch::return_names(inputs)) {
         let file = input.display().to_string();

@@ -346,6 +346,9 @@ pub(super) fn parse_item(
             }
         }
     }
+    // An indicator is large and a report holds tens of thousands: no spare capacity kept.
+    item.indicators.shrink_to_fit();
+    item.actions.shrink_to_fit();
     item
 }
 
