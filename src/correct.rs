@@ -359,9 +359,9 @@ fn correct_text(
 
 /// The 変更履歴 of this run: the earlier rows kept as they were, then this run's corrections
 /// numbered one past the last earlier run (nothing is appended when nothing changed).
-pub fn history(earlier: &[HistoryRow], corrections: &[Correction]) -> Vec<HistoryRow> {
+pub fn history(earlier: Vec<HistoryRow>, corrections: &[Correction]) -> Vec<HistoryRow> {
     let run = earlier.iter().map(|r| r.run).max().unwrap_or(0) + 1;
-    let mut rows = earlier.to_vec();
+    let mut rows = earlier;
     rows.extend(corrections.iter().map(|c| HistoryRow {
         run,
         cells: c.cells(),
@@ -386,14 +386,17 @@ mod tests {
 
     #[test]
     fn history_keeps_earlier_rows_and_numbers_the_new_run() {
-        let first = history(&[], &[correction("１", "1")]);
+        let first = history(Vec::new(), &[correction("１", "1")]);
         assert_eq!(first.len(), 1);
         assert_eq!(first[0].run, 1);
-        let second = history(&first, &[correction("２", "2"), correction("３", "3")]);
+        let second = history(
+            first.clone(),
+            &[correction("２", "2"), correction("３", "3")],
+        );
         assert_eq!(second[0], first[0]);
         assert_eq!(second.iter().map(|r| r.run).collect::<Vec<_>>(), [1, 2, 2]);
         assert_eq!(
-            history(&second, &[]),
+            history(second.clone(), &[]),
             second,
             "nothing new, nothing appended"
         );

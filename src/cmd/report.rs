@@ -32,7 +32,7 @@ pub(super) struct Options {
 pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) -> Result<u8> {
     let out = options.out.as_path();
     // The report as read is not written: correct it in place, one model in memory.
-    let outcome = crate::process_in_place(inputs, settings)?;
+    let mut outcome = crate::process_in_place(inputs, settings)?;
     // Without a baseline every finding is shown: no copy of them.
     let seen = (options.baseline.as_deref())
         .map(|b| new_findings(&outcome.findings, Some(b)))
@@ -45,7 +45,9 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         &outcome.corrections,
     );
     let tally = render::tally(&outcome.output);
-    let history = correct::history(&outcome.history, &outcome.corrections);
+    // The earlier runs' rows are moved, not copied; changes.csv shares this run's rows' texts.
+    let earlier = outcome.history.len();
+    let history = correct::history(std::mem::take(&mut outcome.history), &outcome.corrections);
     // The top-right date: --date, the layout's, else the one that follows the report year.
     let date = options
         .date
@@ -80,7 +82,8 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
                 &out.join(outset::REPORT),
                 &outcome.findings,
             )?;
-            set.write(outset::CHANGES, &render::changes_csv(&outcome.corrections))?;
+            let this_run = &write_options.history[earlier..];
+            set.write(outset::CHANGES, &render::changes_csv(this_run))?;
             let findings = render::findings_json(&outcome.findings);
             set.write(outset::FINDINGS, findings.as_bytes())?;
             Ok(report)
@@ -148,7 +151,6 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
     std::mem::forget((
         outcome.findings,
         outcome.corrections,
-        outcome.history,
         outcome.comments,
         outcome.references,
         write_options,

@@ -3,8 +3,8 @@
 //! Pure functions from data to text or bytes; writing them out is the caller's.
 
 use crate::compare::Difference;
-use crate::correct::Correction;
 use crate::finding::{counts, Finding, Severity};
+use crate::history::HistoryRow;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -84,8 +84,9 @@ fn is_plain_number(s: &str) -> bool {
     all_digits(int) && all_digits(frac)
 }
 
-/// `changes.csv`: UTF-8 with BOM, the header row of SPEC §6, one row per change.
-pub fn changes_csv(corrections: &[Correction]) -> Vec<u8> {
+/// `changes.csv`: UTF-8 with BOM, the header row of SPEC §6, one row per change: the cells of
+/// this run's 変更履歴 rows (`rows`), the same texts the 変更履歴 sheets show.
+pub fn changes_csv(rows: &[HistoryRow]) -> Vec<u8> {
     let mut out = Vec::from("\u{FEFF}".as_bytes());
     {
         let mut w = csv::WriterBuilder::new()
@@ -104,8 +105,9 @@ pub fn changes_csv(corrections: &[Correction]) -> Vec<u8> {
             "reason",
         ])
         .expect("writing to memory");
-        for c in corrections {
-            w.write_record(c.cells().iter().map(|s| csv_cell(s).into_owned()))
+        for row in rows {
+            let cells = row.cells.each_ref().map(|s| csv_cell(s));
+            w.write_record(cells.iter().map(|c| c.as_bytes()))
                 .expect("writing to memory");
         }
         w.flush().expect("writing to memory");
@@ -187,6 +189,7 @@ pub fn differences_json(diffs: &[Difference]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::correct::Correction;
     use crate::finding::{Code, Location};
 
     #[test]
@@ -198,7 +201,8 @@ mod tests {
             new: "-25.1".into(),
         };
         c.finding.message = "@x".into();
-        let csv = String::from_utf8(changes_csv(&[c])).unwrap();
+        let rows = crate::correct::history(Vec::new(), &[c]);
+        let csv = String::from_utf8(changes_csv(&rows)).unwrap();
         assert!(
             csv.starts_with("\u{FEFF}file,sheet,cell,item,indicator,field,old,new,code,reason\r\n")
         );
