@@ -20,8 +20,11 @@ pub(super) fn add_history_sheet(
         // Nothing was ever corrected: no sheet (a department template has none either).
         return Ok(());
     }
-    let text = Format::new().set_font_name(&layout.font.name);
-    let bold = text.clone().set_bold().set_background_color("#D9E1F2");
+    // The rows keep the workbook's Normal style (the layout's font): no format of their own.
+    let bold = Format::new()
+        .set_font_name(&layout.font.name)
+        .set_bold()
+        .set_background_color("#D9E1F2");
     let ws = workbook.add_worksheet_with_low_memory()?;
     ws.set_name(HISTORY_SHEET)?;
     ws.set_very_hidden(true);
@@ -34,10 +37,10 @@ pub(super) fn add_history_sheet(
     }
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
-        ws.write_number_with_format(r, 0, row.run, &text)?;
+        ws.write_number(r, 0, row.run)?;
         for (c, v) in row.cells.iter().enumerate() {
             if !v.is_empty() {
-                ws.write_string_with_format(r, c as u16 + 1, v, &text)?;
+                ws.write_string(r, c as u16 + 1, v)?;
             }
         }
     }

@@ -158,7 +158,7 @@ pub fn template_workbook(
         marks: marks::Marks::default(),
         cover: Some(instruction(year)),
     };
-    let extra = |wb: &mut Workbook| reference::add_reference_sheet(wb, report, year, layout);
+    let extra = |wb: &mut Workbook| reference::add_reference_sheet(wb, report, year);
     fill(
         &report.sheets,
         &ctx,

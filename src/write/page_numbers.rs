@@ -30,11 +30,17 @@ pub(super) fn fix_first_page_numbers(xlsx: &[u8]) -> zip::result::ZipResult<Vec<
             .last_modified_time(file.last_modified().unwrap_or_default());
         drop(file);
         out.start_file(name.as_str(), options)?;
-        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
-            let xml = String::from_utf8_lossy(&bytes);
-            out.write_all(first_page_number_attribute(&xml).as_bytes())?;
-        } else {
-            out.write_all(&bytes)?;
+        let edit = (name.starts_with("xl/worksheets/") && name.ends_with(".xml"))
+            .then(|| first_page_number_edit(&bytes))
+            .flatten();
+        match edit {
+            // The part is written around the attribute, not copied whole.
+            Some((at, new)) => {
+                out.write_all(&bytes[..at.start])?;
+                out.write_all(new.as_bytes())?;
+                out.write_all(&bytes[at.end..])?;
+            }
+            None => out.write_all(&bytes)?,
         }
     }
     Ok(out.finish()?.into_inner())
@@ -44,25 +50,26 @@ pub(super) fn fix_first_page_numbers(xlsx: &[u8]) -> zip::result::ZipResult<Vec<
 /// long for files a few per cent smaller).
 const DEFLATE_LEVEL: i64 = 3;
 
-/// `useFirstPageNumber="N"` → `firstPageNumber="N" useFirstPageNumber="1"` in one sheet's XML.
-fn first_page_number_attribute(xml: &str) -> String {
-    const ATTR: &str = "useFirstPageNumber=\"";
-    let Some(start) = xml.find(ATTR) else {
-        return xml.to_string();
-    };
-    let digits: String = xml[start + ATTR.len()..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    let old = format!("{ATTR}{digits}\"");
-    if digits.is_empty() || !xml[start..].starts_with(&old) {
-        return xml.to_string();
+/// Where `useFirstPageNumber="N"` is in one sheet's XML and what replaces it:
+/// `firstPageNumber="N" useFirstPageNumber="1"`. Searched from the end: the page setup comes
+/// after the sheet's rows.
+fn first_page_number_edit(xml: &[u8]) -> Option<(std::ops::Range<usize>, String)> {
+    const ATTR: &[u8] = b"useFirstPageNumber=\"";
+    let start = xml.windows(ATTR.len()).rposition(|w| w == ATTR)?;
+    let digits_at = start + ATTR.len();
+    let digits = xml[digits_at..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let end = digits_at + digits;
+    if digits == 0 || xml.get(end) != Some(&b'"') {
+        return None;
     }
-    xml.replacen(
-        &old,
-        &format!("firstPageNumber=\"{digits}\" useFirstPageNumber=\"1\""),
-        1,
-    )
+    let n = std::str::from_utf8(&xml[digits_at..end]).ok()?;
+    Some((
+        start..end + 1,
+        format!("firstPageNumber=\"{n}\" useFirstPageNumber=\"1\""),
+    ))
 }
 
 #[cfg(test)]
@@ -72,10 +79,16 @@ mod tests {
     #[test]
     fn first_page_number_is_written_as_excel_reads_it() {
         let xml = r#"<pageSetup paperSize="8" useFirstPageNumber="6" horizontalDpi="200"/>"#;
+        let (at, new) = first_page_number_edit(xml.as_bytes()).unwrap();
+        let fixed = format!("{}{new}{}", &xml[..at.start], &xml[at.end..]);
         assert_eq!(
-            first_page_number_attribute(xml),
+            fixed,
             r#"<pageSetup paperSize="8" firstPageNumber="6" useFirstPageNumber="1" horizontalDpi="200"/>"#
         );
-        assert_eq!(first_page_number_attribute("<a/>"), "<a/>");
+        assert_eq!(first_page_number_edit(b"<a/>"), None);
+        assert_eq!(
+            first_page_number_edit(br#"<p useFirstPageNumber="x"/>"#),
+            None
+        );
     }
 }

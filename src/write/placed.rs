@@ -5,7 +5,7 @@
 use crate::finding::{Finding, Location};
 use crate::model::CellRef;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A cell of the written workbook: sheet, 0-based row and column.
@@ -17,22 +17,30 @@ type InputCell = (Arc<str>, Arc<str>, u32, u32);
 /// The written place of the values read from the input cells asked for (the cells of the
 /// findings the workbook links to): only those are kept, not one entry per written cell.
 #[derive(Debug, Default)]
-pub struct Placed(RefCell<HashMap<InputCell, Option<ReportCell>>>);
+pub struct Placed {
+    cells: RefCell<HashMap<InputCell, Option<ReportCell>>>,
+    /// The (row, column) of every cell asked for: most written cells are not, and this tells
+    /// so without hashing the file and sheet names.
+    positions: HashSet<(u32, u32)>,
+}
 
 impl Placed {
     /// Keeps the written place of the cell of each of `findings` (those about a cell).
     pub fn of(findings: &[Finding]) -> Placed {
-        let wanted = (findings.iter())
+        let wanted: HashMap<InputCell, Option<ReportCell>> = (findings.iter())
             .filter_map(|f| Some((key(&f.at)?, None)))
             .collect();
-        Placed(RefCell::new(wanted))
+        Placed {
+            positions: wanted.keys().map(|(_, _, r, c)| (*r, *c)).collect(),
+            cells: RefCell::new(wanted),
+        }
     }
 
     /// Records that the value read from `at` was written at `cell`, if that cell was asked for
     /// (the first place it was written wins).
     pub(super) fn record(&self, at: Option<&CellRef>, cell: ReportCell) {
-        if let Some(at) = at {
-            let mut map = self.0.borrow_mut();
+        if let Some(at) = at.filter(|at| self.positions.contains(&(at.row, at.col))) {
+            let mut map = self.cells.borrow_mut();
             let slot = map.get_mut(&(at.file.clone(), at.sheet.clone(), at.row, at.col));
             if let Some(slot @ None) = slot {
                 *slot = Some(cell);
@@ -42,7 +50,7 @@ impl Placed {
 
     /// The written cell of the value a finding is about, if it was asked for and written.
     pub fn get(&self, at: &Location) -> Option<ReportCell> {
-        self.0.borrow().get(&key(at)?).cloned().flatten()
+        self.cells.borrow().get(&key(at)?).cloned().flatten()
     }
 }
 
@@ -77,6 +85,6 @@ mod tests {
         placed.record(Some(&at(5)), ("大分類1".into(), 11, 3));
         assert_eq!(placed.get(&linked), Some(("大分類1".into(), 10, 3)));
         assert_eq!(placed.get(&other), None);
-        assert_eq!(placed.0.borrow().len(), 1);
+        assert_eq!(placed.cells.borrow().len(), 1);
     }
 }

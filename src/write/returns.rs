@@ -60,7 +60,7 @@ pub fn return_workbook(
     let extra = |wb: &mut Workbook| {
         findings_sheet(wb, ret.findings, &ctx.placed, layout)?;
         match ret.reference {
-            Some(r) => add_reference_sheet(wb, &r.report, r.year.unwrap_or(year), layout),
+            Some(r) => add_reference_sheet(wb, &r.report, r.year.unwrap_or(year)),
             None => Ok(()),
         }
     };
@@ -134,16 +134,17 @@ fn findings_sheet(
         ws.set_column_width(c as u16, w)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    let (error, warning) = (coloured(&base, BAD), coloured(&base, NEUTRAL));
     let mut order: Vec<&Finding> = findings.iter().collect();
     order.sort_by_key(|f| f.severity());
     for (i, f) in order.iter().enumerate() {
         let r = i as u32 + 1;
         let sev = match f.severity() {
-            Severity::Error => coloured(&base, BAD),
-            Severity::Warning => coloured(&base, NEUTRAL),
-            Severity::Info => base.clone(),
+            Severity::Error => &error,
+            Severity::Warning => &warning,
+            Severity::Info => &base,
         };
-        ws.write_string_with_format(r, 0, f.severity().label(), &sev)?;
+        ws.write_string_with_format(r, 0, f.severity().label(), sev)?;
         ws.write_string_with_format(r, 1, f.code.as_str(), &base)?;
         match placed.get(&f.at) {
             Some((sheet, row, col)) => {
@@ -161,11 +162,11 @@ fn findings_sheet(
             None => ws.write_blank(r, 3, &base)?,
         };
         let texts = [
-            f.at.indicator.clone().unwrap_or_default(),
-            f.found.clone().unwrap_or_default(),
-            f.message.clone(),
+            f.at.indicator.as_deref().unwrap_or_default(),
+            f.found.as_deref().unwrap_or_default(),
+            f.message.as_str(),
         ];
-        for (c, v) in texts.iter().enumerate() {
+        for (c, v) in texts.into_iter().enumerate() {
             ws.write_string_with_format(r, c as u16 + 4, v, &wrap)?;
         }
     }
