@@ -1,5 +1,6 @@
 //! The cell formats of the written workbooks, built once from the layout.
 
+use super::marks::entry;
 use crate::layout::Layout;
 use crate::model::Field;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
@@ -35,6 +36,30 @@ pub(super) struct Formats {
     numbers: [Format; 4],
     /// Derived numbers with 0–3 decimals (locked, right-aligned).
     derived: [Format; 4],
+    /// This year's input cells of a template or return workbook.
+    pub entries: Entries,
+}
+
+/// The formats of this year's input cells in a template or return workbook: the report's,
+/// unlocked and in Excel's 入力 colours, made once rather than per cell.
+pub(super) struct Entries {
+    /// [`Formats::center_wrap`] as an input cell.
+    pub center_wrap: Format,
+    /// [`Formats::center`] as an input cell.
+    pub center: Format,
+    /// [`Formats::text_wrap`] as an input cell.
+    pub text_wrap: Format,
+    /// [`Formats::right`] as an input cell.
+    pub right: Format,
+    /// [`Formats::number`] as input cells.
+    numbers: [Format; 4],
+}
+
+impl Entries {
+    /// The input number format with `decimals` places (3 at most) as an input cell.
+    pub fn number(&self, decimals: u32) -> &Format {
+        &self.numbers[decimals.min(3) as usize]
+    }
 }
 
 impl Formats {
@@ -56,6 +81,10 @@ impl Formats {
                 .set_align(FormatAlign::Right)
                 .set_indent(1)
         };
+        let text_wrap = input.clone().set_text_wrap().set_align(FormatAlign::Top);
+        let center = input.clone().set_align(FormatAlign::Center);
+        let center_wrap = input.clone().set_align(FormatAlign::Center).set_text_wrap();
+        let right = input.clone().set_align(FormatAlign::Right).set_indent(1);
         Formats {
             // The metrics of rust_xlsxwriter's ＭＳ Ｐゴシック example (set in `build`).
             normal: Format::new()
@@ -65,10 +94,10 @@ impl Formats {
                 .set_align(FormatAlign::VerticalCenter),
             plain: font.clone().set_align(FormatAlign::Right),
             text: input.clone(),
-            text_wrap: input.clone().set_text_wrap().set_align(FormatAlign::Top),
-            center: input.clone().set_align(FormatAlign::Center),
-            center_wrap: input.clone().set_align(FormatAlign::Center).set_text_wrap(),
-            right: input.clone().set_align(FormatAlign::Right).set_indent(1),
+            text_wrap: text_wrap.clone(),
+            center: center.clone(),
+            center_wrap: center_wrap.clone(),
+            right: right.clone(),
             heading: font
                 .clone()
                 .set_font_size(layout.font.size + 2.0)
@@ -93,6 +122,13 @@ impl Formats {
                 .set_num_format(&layout.formats.rate),
             numbers: [0, 1, 2, 3].map(|d| number(&input, d)),
             derived: [0, 1, 2, 3].map(|d| number(&locked, d)),
+            entries: Entries {
+                center_wrap: entry(&center_wrap),
+                center: entry(&center),
+                text_wrap: entry(&text_wrap),
+                right: entry(&right),
+                numbers: [0, 1, 2, 3].map(|d| entry(&number(&input, d))),
+            },
         }
     }
 

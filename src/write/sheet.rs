@@ -349,11 +349,12 @@ impl<'a> SheetWriter<'a> {
         self.ctx.marks.format(at, fmt)
     }
 
-    /// The format of an input cell of this year: unlocked and shaded outside the report.
-    fn entry(&self, fmt: &'a Format) -> Fmt<'a> {
+    /// The format of an input cell of this year: `input` (unlocked and shaded) outside the
+    /// report, else `report`.
+    fn entry(&self, report: &'a Format, input: &'a Format) -> &'a Format {
         match self.ctx.kind {
-            Kind::Report => Cow::Borrowed(fmt),
-            _ => Cow::Owned(super::marks::entry(fmt)),
+            Kind::Report => report,
+            _ => input,
         }
     }
 
@@ -441,15 +442,20 @@ impl<'a> SheetWriter<'a> {
         let whole = |c| Place::merged(row, c, span);
         self.value(whole(col::NO), &item.no, &f.center, &f.center)?;
         self.text(whole(col::NAME), &item.name, &f.text_wrap)?;
+        let input = &f.entries;
         let entries = [
-            (col::STATUS, &item.status, &f.center_wrap),
-            (col::GRADE, &item.grade, &f.center),
-            (col::RESULTS, &item.results, &f.text_wrap),
-            (col::PLAN, &item.plan, &f.text_wrap),
+            (
+                col::STATUS,
+                &item.status,
+                &f.center_wrap,
+                &input.center_wrap,
+            ),
+            (col::GRADE, &item.grade, &f.center, &input.center),
+            (col::RESULTS, &item.results, &f.text_wrap, &input.text_wrap),
+            (col::PLAN, &item.plan, &f.text_wrap, &input.text_wrap),
         ];
-        for (c, field, fmt) in entries {
-            let fmt = self.entry(fmt);
-            self.text(whole(c), field, fmt)?;
+        for (c, field, report, input) in entries {
+            self.text(whole(c), field, self.entry(report, input))?;
         }
         let blank = TextField::default();
         for r in 0..span {
@@ -518,7 +524,8 @@ impl<'a> SheetWriter<'a> {
             let (t, a) = (&ind.targets[y as usize], &ind.actuals[y as usize]);
             self.value(Place::cell(top, col::YEARS + y), t, num, &f.right)?;
             if usize::from(y) == ctx.year.index() {
-                let (num, right) = (self.entry(num), self.entry(&f.right));
+                let num = self.entry(num, f.entries.number(decimals));
+                let right = self.entry(&f.right, &f.entries.right);
                 self.value(Place::cell(lower, col::YEARS + y), a, num, right)?;
             } else {
                 self.value(Place::cell(lower, col::YEARS + y), a, num, &f.right)?;
