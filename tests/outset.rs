@@ -309,3 +309,30 @@ fn listing_of(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The rows of the long sheets wait in temporary files in the output folder while a workbook
+/// is filled: a run does not need the system's temporary folder (full or locked down on some
+/// office PCs), and leaves nothing behind but the set.
+#[test]
+fn report_needs_no_system_temporary_folder_and_leaves_no_temporary_file() {
+    let dir = with_sample();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_shinchoku"))
+        .args(["report", "mine-r1.xlsx", "--out", "out"])
+        .current_dir(dir.path())
+        .env("TMPDIR", dir.path().join("no-such-folder"))
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert!(output.status.success(), "{stderr}");
+    let files: Vec<String> = tree(&dir.path().join("out")).into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            "changes.csv",
+            "findings.json",
+            "report.xlsx",
+            "確認結果.xlsx",
+            "返却/mine-r1_確認.xlsx"
+        ]
+    );
+}

@@ -131,7 +131,9 @@ pub fn review_workbook(
     layout: &Layout,
     out_name: &Path,
 ) -> Result<Vec<u8>> {
-    review::build(review, placed, layout).map_err(|e| Error::write(out_name, e))
+    let mut workbook = Workbook::new();
+    in_own_folder(&mut workbook, out_name);
+    review::build(workbook, review, placed, layout).map_err(|e| Error::write(out_name, e))
 }
 
 /// Builds the department workbook (`template`): the same layout, derived cells as formulas,
@@ -180,6 +182,19 @@ fn instruction(year: Year) -> String {
 /// Sheets added after the 大分類 sheets and 変更履歴 (a return workbook's 指摘一覧).
 type ExtraSheets<'a> = dyn Fn(&mut Workbook) -> std::result::Result<(), XlsxError> + 'a;
 
+/// Low-memory sheets keep their rows in temporary files in the folder of the file being
+/// written, where the run writes anyway, rather than in the system's temporary folder (full or
+/// locked down on some office PCs). A folder that does not exist yet (`template` makes it when
+/// it writes) leaves the system's.
+fn in_own_folder(workbook: &mut Workbook, out_name: &Path) {
+    let folder = out_name
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // On failure rust_xlsxwriter keeps its default; the write itself reports the real problem.
+    let _ = workbook.set_tempdir(folder);
+}
+
 /// A workbook whose sheets are written but which is not saved yet: the rows of its item sheets
 /// wait in temporary files (rust_xlsxwriter's low-memory worksheets), nothing of the model
 /// is kept, so it can be saved after the model is freed, or on another thread.
@@ -215,6 +230,7 @@ fn fill<S: Borrow<Sheet>>(
 ) -> Result<Filled> {
     let err = |e: XlsxError| Error::write(out_name, e);
     let mut workbook = Workbook::new();
+    in_own_folder(&mut workbook, out_name);
     // The parts are deflated again by `fix_first_page_numbers`: the fastest level here.
     workbook.set_zip_compression_level(1);
     // The Normal style in the Japanese font.

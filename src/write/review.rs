@@ -119,17 +119,18 @@ impl Widths {
     }
 }
 
-/// Builds the review workbook. `placed` says where each input value went in the report.
+/// Builds the review workbook in `wb` (new, its temporary folder set). `placed` says where each
+/// input value went in the report.
 ///
 /// # Errors
 /// [`XlsxError`] if a text is longer than a cell allows.
 pub(super) fn build(
+    mut wb: Workbook,
     review: &Review<'_>,
     placed: &Placed,
     layout: &Layout,
 ) -> Result<Vec<u8>, XlsxError> {
     let s = Styles::new(layout);
-    let mut wb = Workbook::new();
     let normal = Format::new()
         .set_font_name(&layout.font.name)
         .set_font_size(11)
