@@ -65,64 +65,27 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         .chain(options.baseline.as_deref())
         .collect();
     let mut set = OutputSet::begin(out, &reads)?;
-    let folder = set.folder(outset::RETURNS)?;
     let items = outcome.output.items().count();
     let indicators = outcome.output.indicators().count();
-    // Two cores fill the workbooks: one the return workbooks, the other the report workbook;
-    // changes.csv and findings.json are written meanwhile. Each output is written as soon as
-    // it is made and its bytes freed.
-    let (returns, (report, placed)) = std::thread::scope(|scope| {
-        let returns = scope.spawn(|| fill_returns(&folder, inputs, &outcome, settings));
-        let rest = (|| {
-            let report = write::report_workbook_placed(
-                &outcome.output,
-                &settings.layout,
-                outcome.year,
-                &write_options,
-                &out.join(outset::REPORT),
-                &outcome.findings,
-            )?;
-            let this_run = &write_options.history[earlier..];
-            set.write(outset::CHANGES, &render::changes_csv(this_run))?;
-            let findings = render::findings_json(&outcome.findings);
-            set.write(outset::FINDINGS, findings.as_bytes())?;
-            Ok(report)
-        })();
-        let returns = returns
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        rest.and_then(|rest| Ok((returns?, rest)))
-    })?;
-    // The model is freed before any workbook is saved (a save needs the most memory); then
-    // one core makes the review workbook (its links need the report's cells) while the other
-    // saves the return workbooks and the report, one at a time.
+    let writing = Writing {
+        inputs,
+        settings,
+        options: &write_options,
+        out,
+        returns: set.folder(outset::RETURNS)?,
+    };
+    let workbooks = fill_on_two_cores(&mut set, &outcome, &writing, earlier)?;
+    // The model is freed before any workbook is saved: a save needs the most memory.
     drop(outcome.output);
-    std::thread::scope(|scope| {
-        let review = write::Review {
-            findings: &outcome.findings,
-            statuses: &statuses,
-            tally: &tally,
-            history: &write_options.history,
-            report_name: outset::REPORT,
-            out_dir: out,
-        };
-        let (review_name, layout) = (out.join(outset::REVIEW), &settings.layout);
-        // `placed` moves to the thread that reads it.
-        let review =
-            scope.spawn(move || write::review_workbook(&review, &placed, layout, &review_name));
-        let saved = (|| {
-            // The return workbooks first: their notes are the largest save, and this thread's
-            // memory has just been freed by the model.
-            for (path, filled) in returns {
-                write::write_atomic(&path, &filled.save()?)?;
-            }
-            set.write(outset::REPORT, &report.save()?)
-        })();
-        let review = review
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        saved.and_then(|()| set.write(outset::REVIEW, &review?))
-    })?;
+    let review = write::Review {
+        findings: &outcome.findings,
+        statuses: &statuses,
+        tally: &tally,
+        history: &write_options.history,
+        report_name: outset::REPORT,
+        out_dir: out,
+    };
+    save_on_two_cores(&mut set, workbooks, review, &settings.layout)?;
     let done = set.commit()?;
     let mut text = format!(
         "{}年度: {items} 項目・{indicators} 指標を再計算しました。\n",
@@ -158,6 +121,100 @@ pub(super) fn run(inputs: &[PathBuf], options: &Options, settings: &Settings) ->
         seen,
     ));
     Ok(code)
+}
+
+/// What filling the workbooks reads besides the outcome.
+struct Writing<'a> {
+    inputs: &'a [PathBuf],
+    settings: &'a Settings,
+    options: &'a write::WriteOptions,
+    /// The output folder.
+    out: &'a Path,
+    /// The folder of the return workbooks (in the set being written).
+    returns: PathBuf,
+}
+
+/// The workbooks filled but not saved.
+struct Workbooks {
+    /// One return workbook per input, with its path.
+    returns: Vec<(PathBuf, write::Filled)>,
+    report: write::Filled,
+    /// Where the findings' cells went in the report, for the review workbook's links.
+    placed: write::Placed,
+}
+
+/// Fills the workbooks on two cores: the return workbooks on one, the report workbook on the
+/// other, which then writes changes.csv (from this run's 変更履歴 rows, those after `earlier`)
+/// and findings.json. Each output is written to the set as soon as it is made.
+fn fill_on_two_cores(
+    set: &mut OutputSet,
+    outcome: &crate::Outcome,
+    w: &Writing<'_>,
+    earlier: usize,
+) -> Result<Workbooks> {
+    std::thread::scope(|scope| {
+        let returns = scope.spawn(|| fill_returns(&w.returns, w.inputs, outcome, w.settings));
+        let report = (|| {
+            let report = write::report_workbook_placed(
+                &outcome.output,
+                &w.settings.layout,
+                outcome.year,
+                w.options,
+                &w.out.join(outset::REPORT),
+                &outcome.findings,
+            )?;
+            let this_run = &w.options.history[earlier..];
+            set.write(outset::CHANGES, &render::changes_csv(this_run))?;
+            let findings = render::findings_json(&outcome.findings);
+            set.write(outset::FINDINGS, findings.as_bytes())?;
+            Ok(report)
+        })();
+        let returns = joined(returns)?;
+        let (report, placed) = report?;
+        Ok(Workbooks {
+            returns,
+            report,
+            placed,
+        })
+    })
+}
+
+/// Saves the workbooks on two cores: one builds the review workbook (its links need the
+/// report's cells) while the other saves the return workbooks, then the report. The return
+/// workbooks go first: theirs is the largest save (rust_xlsxwriter copies every note), and
+/// this thread's heap was just freed by the model.
+fn save_on_two_cores(
+    set: &mut OutputSet,
+    workbooks: Workbooks,
+    review: write::Review<'_>,
+    layout: &crate::layout::Layout,
+) -> Result<()> {
+    let Workbooks {
+        returns,
+        report,
+        placed,
+    } = workbooks;
+    let review_name = review.out_dir.join(outset::REVIEW);
+    std::thread::scope(|scope| {
+        // `placed` moves to the thread that reads it.
+        let review =
+            scope.spawn(move || write::review_workbook(&review, &placed, layout, &review_name));
+        let saved = (|| {
+            for (path, filled) in returns {
+                write::write_atomic(&path, &filled.save()?)?;
+            }
+            set.write(outset::REPORT, &report.save()?)
+        })();
+        let review = joined(review);
+        saved.and_then(|()| set.write(outset::REVIEW, &review?))
+    })
+}
+
+/// The result of a scoped thread; its panic goes on in this thread.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The 出力 line (every file written) and, when an earlier set was kept aside, where it went.
