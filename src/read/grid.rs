@@ -115,43 +115,26 @@ pub(super) fn load_grids(
             ));
         }
         crate::guard::check_xlsx(path, &bytes)?;
-        let mut extras = crate::sheets::scan(&bytes);
-        let bytes = crate::sheets::normalised(bytes);
+        // The structure scan (merges, hidden rows, styles …) reads each sheet's XML on a
+        // second core while calamine reads the same sheets' cells on this one.
+        let (mut extras, grids) = std::thread::scope(|scope| {
+            let scan = scope.spawn(|| crate::sheets::scan(&bytes));
+            let grids = cell_grids(path, crate::sheets::normalised(bytes.clone()));
+            let extras = scan
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (extras, grids)
+        });
         let styles = Arc::new(std::mem::take(&mut extras.styles));
-        let mut xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-            calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
-            e => not_workbook(e.to_string()),
-        })?;
-        for meta in xlsx.sheets_metadata().to_vec() {
-            let name = meta.name;
-            if let Some(skip) = crate::sheets::skip(&name, meta.typ, meta.visible) {
-                sheet(name, Err(skip));
-                continue;
-            }
-            let mut grid = Grid::default();
-            {
-                let mut cells = xlsx
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| not_workbook(e.to_string()))?;
-                // One pass: each cell's value (a formula's cached result) and its formula.
-                while let Some(cell) = cells
-                    .next_cell_with_formula()
-                    .map_err(|e| not_workbook(e.to_string()))?
-                {
-                    let found = found_of_ref(&cell.value);
-                    if let Some(fx) = cell.formula.filter(|f| !f.trim().is_empty()) {
-                        grid.formulas.insert(cell.pos, fx);
-                    }
-                    if found != Found::Empty {
-                        grid.cells.insert(cell.pos, found);
-                    }
-                }
-            }
-            // Merges bound item blocks (from the structure scan: no second parse of the sheet).
-            grid.structure = extras.structures.remove(&name).unwrap_or_default();
-            grid.merges = grid.structure.merges.iter().copied().collect();
-            grid.styles = styles.clone();
-            sheet(name, Ok(grid));
+        for (name, grid) in grids? {
+            let grid = grid.map(|mut grid| {
+                // Merges bound item blocks (from the structure scan: no second parse).
+                grid.structure = extras.structures.remove(&name).unwrap_or_default();
+                grid.merges = grid.structure.merges.iter().copied().collect();
+                grid.styles = styles.clone();
+                grid
+            });
+            sheet(name, grid);
         }
         return Ok(extras);
     }
@@ -182,6 +165,50 @@ pub(super) fn load_grids(
         return Ok(Extras::default());
     }
     Err(not_workbook(what_it_is(path, &bytes)))
+}
+
+/// Every sheet's name and cells (each cell's value, a formula's cached result, and its
+/// formula) in sheet order, or why the sheet is not read; structure and styles not yet set.
+fn cell_grids(
+    path: &Path,
+    bytes: Vec<u8>,
+) -> Result<Vec<(String, std::result::Result<Grid, Skip>)>> {
+    let not_workbook = |detail: String| Error::NotWorkbook {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let mut xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
+        e => not_workbook(e.to_string()),
+    })?;
+    let mut grids = Vec::new();
+    for meta in xlsx.sheets_metadata().to_vec() {
+        let name = meta.name;
+        if let Some(skip) = crate::sheets::skip(&name, meta.typ, meta.visible) {
+            grids.push((name, Err(skip)));
+            continue;
+        }
+        let mut grid = Grid::default();
+        let mut cells = xlsx
+            .worksheet_cells_reader(&name)
+            .map_err(|e| not_workbook(e.to_string()))?;
+        // One pass: each cell's value (a formula's cached result) and its formula.
+        while let Some(cell) = cells
+            .next_cell_with_formula()
+            .map_err(|e| not_workbook(e.to_string()))?
+        {
+            let found = found_of_ref(&cell.value);
+            if let Some(fx) = cell.formula.filter(|f| !f.trim().is_empty()) {
+                grid.formulas.insert(cell.pos, fx);
+            }
+            if found != Found::Empty {
+                grid.cells.insert(cell.pos, found);
+            }
+        }
+        drop(cells);
+        grids.push((name, Ok(grid)));
+    }
+    Ok(grids)
 }
 
 /// What a file that is no workbook is, by its first bytes and name, and what to do with it.
