@@ -112,13 +112,18 @@ pub fn with_sample() -> tempfile::TempDir {
 /// The sample's report (`out/report.xlsx`) and next cycle's workbook from it (`r2.xlsx`).
 pub fn next_cycle() -> tempfile::TempDir {
     let dir = with_sample();
-    Run::new(dir.path())
+    next_cycle_in(dir.path());
+    dir
+}
+
+/// [`next_cycle`] in `dir`, whose `mine-r1.xlsx` a test may have edited first.
+pub fn next_cycle_in(dir: &Path) {
+    Run::new(dir)
         .args(&["report", "mine-r1.xlsx", "--out", "out"])
         .ok();
-    Run::new(dir.path())
+    Run::new(dir)
         .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
         .ok();
-    dir
 }
 
 /// A temp dir with the sample and the four department workbooks cut from it

@@ -2,7 +2,7 @@
 //! cells marked with notes, read back as a submission; the template's protection. Workbooks
 //! are read back with openpyxl.
 
-use crate::fixture::{python, with_departments, with_sample, Ran, Run};
+use crate::fixture::{next_cycle_in, python, with_departments, with_sample, Ran, Run};
 use serde_json::Value as Json;
 use std::path::Path;
 
@@ -297,12 +297,7 @@ fn the_template_from_a_report_carries_its_r2_to_r4_targets_locked_and_offers_the
     let set = "import openpyxl,sys\nwb=openpyxl.load_workbook(sys.argv[1]); ws=wb['大分類1']\n\
                ws['M5']=341; ws['N5']=340; ws['O5']=339\nwb.save(sys.argv[1])\nprint('{}')";
     python(set, &[&dir.path().join("mine-r1.xlsx")]);
-    Run::new(dir.path())
-        .args(&["report", "mine-r1.xlsx", "--out", "out"])
-        .ok();
-    Run::new(dir.path())
-        .args(&["template", "--from", "out/report.xlsx", "--out", "r2.xlsx"])
-        .ok();
+    next_cycle_in(dir.path());
     let path = dir.path().join("r2.xlsx");
     let cells = ["M5", "N5", "O5", "M6", "U5", "V5"];
     let mut args: Vec<&Path> = vec![&path];

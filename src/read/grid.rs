@@ -99,10 +99,7 @@ pub(super) fn load_grids(
     bytes: Vec<u8>,
     sheet: &mut dyn FnMut(String, std::result::Result<Grid, Skip>),
 ) -> Result<Extras> {
-    let not_workbook = |detail: String| Error::NotWorkbook {
-        path: path.to_path_buf(),
-        detail,
-    };
+    let not_workbook = |detail: String| not_a_workbook(path, detail);
     if bytes.starts_with(b"PK") {
         // An OpenDocument spreadsheet stores its mimetype first, uncompressed.
         if bytes.get(30..bytes.len().min(100)).is_some_and(|b| {
@@ -173,10 +170,7 @@ fn cell_grids(
     path: &Path,
     bytes: Vec<u8>,
 ) -> Result<Vec<(String, std::result::Result<Grid, Skip>)>> {
-    let not_workbook = |detail: String| Error::NotWorkbook {
-        path: path.to_path_buf(),
-        detail,
-    };
+    let not_workbook = |detail: String| not_a_workbook(path, detail);
     let mut xlsx = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => Error::Encrypted(path.to_path_buf()),
         e => not_workbook(e.to_string()),
@@ -209,6 +203,14 @@ fn cell_grids(
         grids.push((name, Ok(grid)));
     }
     Ok(grids)
+}
+
+/// The error for `path` that calamine could not read as a workbook, saying why.
+fn not_a_workbook(path: &Path, detail: String) -> Error {
+    Error::NotWorkbook {
+        path: path.to_path_buf(),
+        detail,
+    }
 }
 
 /// What a file that is no workbook is, by its first bytes and name, and what to do with it.

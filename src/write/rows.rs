@@ -73,7 +73,8 @@ impl<'a> Rows<'a> {
         text: impl Into<String>,
         fmt: impl IntoFmt<'a>,
     ) -> Result<(), XlsxError> {
-        self.hold(row, col, Write::Text(text.into(), fmt.into_fmt()))
+        self.hold(row, col, Write::Text(text.into(), fmt.into_fmt()));
+        Ok(())
     }
 
     /// A number cell.
@@ -84,7 +85,8 @@ impl<'a> Rows<'a> {
         number: f64,
         fmt: impl IntoFmt<'a>,
     ) -> Result<(), XlsxError> {
-        self.hold(row, col, Write::Number(number, fmt.into_fmt()))
+        self.hold(row, col, Write::Number(number, fmt.into_fmt()));
+        Ok(())
     }
 
     /// A formatted blank cell.
@@ -94,7 +96,8 @@ impl<'a> Rows<'a> {
         col: u16,
         fmt: impl IntoFmt<'a>,
     ) -> Result<(), XlsxError> {
-        self.hold(row, col, Write::Blank(fmt.into_fmt()))
+        self.hold(row, col, Write::Blank(fmt.into_fmt()));
+        Ok(())
     }
 
     /// A formula cell (with its cached result).
@@ -105,7 +108,8 @@ impl<'a> Rows<'a> {
         formula: Formula,
         fmt: impl IntoFmt<'a>,
     ) -> Result<(), XlsxError> {
-        self.hold(row, col, Write::Formula(formula, fmt.into_fmt()))
+        self.hold(row, col, Write::Formula(formula, fmt.into_fmt()));
+        Ok(())
     }
 
     /// A merged range with `text` in its first cell.
@@ -122,17 +126,18 @@ impl<'a> Rows<'a> {
             text: text.into(),
             fmt: fmt.into_fmt(),
         };
-        self.hold(first.0, first.1, write)
+        self.hold(first.0, first.1, write);
+        Ok(())
     }
 
     /// The height of `row` in points.
     pub fn set_row_height(&mut self, row: u32, height: f64) -> Result<(), XlsxError> {
-        self.hold(row, 0, Write::Height(height))
+        self.hold(row, 0, Write::Height(height));
+        Ok(())
     }
 
-    fn hold(&mut self, row: u32, col: u16, write: Write<'a>) -> Result<(), XlsxError> {
+    fn hold(&mut self, row: u32, col: u16, write: Write<'a>) {
         self.held.push((row, col, write));
-        Ok(())
     }
 
     /// Sends everything held to the worksheet, row by row.
